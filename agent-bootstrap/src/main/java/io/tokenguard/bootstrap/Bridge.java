@@ -1,0 +1,92 @@
+package io.tokenguard.bootstrap;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import javax.net.ssl.HttpsURLConnection;
+
+/**
+ * The static entry point instrumented code calls. Loaded by the bootstrap class loader so that
+ * advice inlined into java.base and into any application class loader can see it. Until the agent
+ * installs a delegate every call is a no-op, and every call is fail-open.
+ */
+public final class Bridge {
+    private static volatile GuardDelegate delegate;
+
+    private Bridge() {
+    }
+
+    public static void install(GuardDelegate guard) {
+        delegate = guard;
+    }
+
+    public static GuardDelegate delegate() {
+        return delegate;
+    }
+
+    /** Cheap check adapters use before doing any work: is this URL guarded? */
+    public static boolean isTokenEndpoint(URL url) {
+        GuardDelegate d = delegate;
+        if (d == null || url == null) {
+            return false;
+        }
+        try {
+            return d.isTokenEndpoint(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
+        } catch (Throwable t) {
+            fault("match", t);
+            return false;
+        }
+    }
+
+    /**
+     * Advice on {@code URL.openConnection}: swaps the JDK's connection for a guarding wrapper when
+     * the URL is a token endpoint; anything else gets the JDK's own object back untouched.
+     */
+    public static URLConnection wrapConnection(URL url, URLConnection connection) {
+        if (!(connection instanceof HttpURLConnection) || connection instanceof GuardedConnection
+                || !isTokenEndpoint(url)) {
+            return connection;
+        }
+        try {
+            if (connection instanceof HttpsURLConnection) {
+                return connection; // STUB
+            }
+            return connection; // STUB
+        } catch (Throwable t) {
+            fault("wrap", t);
+            return connection;
+        }
+    }
+
+    /**
+     * Runs one exchange through the guard, fail-open: if the guard itself breaks, the request is
+     * sent upstream as if TokenGuard were not there (and never twice).
+     */
+    public static TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException {
+        OnceUpstream once = new OnceUpstream(upstream);
+        GuardDelegate d = delegate;
+        if (d == null) {
+            return once.send();
+        }
+        try {
+            return d.exchange(request, once);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            fault("exchange", t);
+            return once.send();
+        }
+    }
+
+    public static void fault(String stage, Throwable error) {
+        GuardDelegate d = delegate;
+        if (d != null) {
+            try {
+                d.fault(stage, error);
+            } catch (Throwable ignored) {
+                // Reporting a fault must never become one.
+            }
+        }
+    }
+}

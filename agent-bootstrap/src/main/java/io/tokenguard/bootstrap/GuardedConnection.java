@@ -1,0 +1,5 @@
+package io.tokenguard.bootstrap;
+
+/** Marker for TokenGuard's connection wrappers, so a wrapper is never wrapped again. */
+public interface GuardedConnection {
+}

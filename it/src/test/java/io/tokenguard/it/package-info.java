@@ -1,0 +1,2 @@
+/** Black-box tests: real JVMs started with -javaagent. */
+package io.tokenguard.it;
