@@ -1,0 +1,61 @@
+package io.tokenguard.agent.guard;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+
+/**
+ * Identities the provider told to back off (429, or its lockout signature), with the answer it
+ * gave, until the back-off is over. While one holds, requests are answered locally.
+ */
+final class Cooldowns {
+    private final GuardClock clock;
+    private final Cache<String, Cooldown> active;
+
+    Cooldowns(GuardClock clock, int maxIdentities) {
+        this.clock = clock;
+        this.active = Caffeine.newBuilder()
+                .maximumSize(maxIdentities)
+                .expireAfter(Expiry.creating((String key, Cooldown c) -> java.time.Duration.ofNanos(
+                        Math.max(1, c.untilNanos - clock.nanoTime()))))
+                .ticker(clock.ticker())
+                .executor(Runnable::run)
+                .build();
+    }
+
+    void start(String throttleKey, String kind, TokenHttpResponse providerAnswer, long durationNanos) {
+        active.put(throttleKey, new Cooldown(kind, providerAnswer, clock.nanoTime() + durationNanos));
+    }
+
+    /** The cooldown in force for this identity, or null. */
+    Cooldown current(String throttleKey) {
+        Cooldown c = active.getIfPresent(throttleKey);
+        return c == null || c.remainingNanos(clock.nanoTime()) <= 0 ? null : c;
+    }
+
+    static final class Cooldown {
+        private final String kind;
+        private final TokenHttpResponse providerAnswer;
+        private final long untilNanos;
+
+        Cooldown(String kind, TokenHttpResponse providerAnswer, long untilNanos) {
+            this.kind = kind;
+            this.providerAnswer = providerAnswer;
+            this.untilNanos = untilNanos;
+        }
+
+        /** The violation kind that started it (upstream_rate_limited or upstream_lockout). */
+        String kind() {
+            return kind;
+        }
+
+        TokenHttpResponse providerAnswer() {
+            return providerAnswer;
+        }
+
+        long remainingNanos(long now) {
+            return untilNanos - now;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.tokenguard.agent.guard;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HMAC-SHA-256 under a random per-process key: cache and throttle keys are such hashes, so a heap
+ * dump or a metric never holds a credential, and the hashes mean nothing outside this JVM.
+ */
+final class IdentityHasher {
+    private final byte[] key;
+
+    IdentityHasher() {
+        this(randomKey());
+    }
+
+    IdentityHasher(byte[] key) {
+        this.key = key.clone();
+    }
+
+    private static byte[] randomKey() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    /** Starts a hash over length-prefixed fields, so ("ab","c") and ("a","bc") never collide. */
+    Builder newHash() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return new Builder(mac);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** A short salted hash of a user name for events and opt-in metric tags. */
+    String shortHash(String value) {
+        return value == null ? "-" : newHash().field("user").field(value).finish().substring(0, 12);
+    }
+
+    static final class Builder {
+        private final Mac mac;
+
+        private Builder(Mac mac) {
+            this.mac = mac;
+        }
+
+        Builder field(String value) {
+            return bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Builder bytes(byte[] value) {
+            if (value == null) {
+                mac.update(new byte[] {0, 0, 0, 0, 0});
+                return this;
+            }
+            int n = value.length;
+            mac.update(new byte[] {1, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+            mac.update(value);
+            return this;
+        }
+
+        String finish() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+        }
+    }
+}

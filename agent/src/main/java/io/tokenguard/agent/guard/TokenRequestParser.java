@@ -1,0 +1,174 @@
+package io.tokenguard.agent.guard;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads grant, client and user out of a token request: form-encoded and JSON bodies (Eloqua's
+ * password grant is JSON) are both first-class, client auth by Basic header or body parameters.
+ */
+final class TokenRequestParser {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private TokenRequestParser() {
+    }
+
+    static TokenRequest parse(TokenHttpRequest request) {
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        String query = request.url().getQuery();
+        if (query != null) {
+            parseForm(query, params);
+        }
+        boolean parsed = true;
+        byte[] body = request.body();
+        if (body.length > 0) {
+            if (looksLikeJson(request, body)) {
+                parsed = parseJson(body, params);
+            } else {
+                parsed = parseForm(new String(body, StandardCharsets.ISO_8859_1), params);
+            }
+        }
+        String[] basic = basicCredentials(request.headers().first("Authorization"));
+        String clientId = basic != null ? basic[0] : first(params, "client_id");
+        return new TokenRequest(first(params, "grant_type"), clientId, first(params, "username"), params, parsed);
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static boolean looksLikeJson(TokenHttpRequest request, byte[] body) {
+        String type = request.headers().first("Content-Type");
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            return true;
+        }
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    /** Flat JSON object: scalar values as text, nested values as their JSON text. */
+    private static boolean parseJson(byte[] body, Map<String, List<String>> params) {
+        try (JsonParser p = JSON.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                String text;
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    text = nestedText(p);
+                } else if (value == JsonToken.VALUE_NULL) {
+                    text = "null";
+                } else {
+                    text = p.getText();
+                }
+                params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(text);
+            }
+            return t == JsonToken.END_OBJECT && p.nextToken() == null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String nestedText(JsonParser p) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
+            g.copyCurrentStructure(p);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** application/x-www-form-urlencoded; false when a percent escape is malformed. */
+    private static boolean parseForm(String text, Map<String, List<String>> params) {
+        boolean ok = true;
+        int start = 0;
+        while (start <= text.length()) {
+            int amp = text.indexOf('&', start);
+            int end = amp < 0 ? text.length() : amp;
+            if (end > start) {
+                int eq = text.indexOf('=', start);
+                String name;
+                String value;
+                if (eq < 0 || eq > end) {
+                    name = decode(text, start, end);
+                    value = "";
+                } else {
+                    name = decode(text, start, eq);
+                    value = decode(text, eq + 1, end);
+                }
+                if (name == null || value == null) {
+                    ok = false;
+                } else {
+                    params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+                }
+            }
+            if (amp < 0) {
+                break;
+            }
+            start = amp + 1;
+        }
+        return ok;
+    }
+
+    /** Percent-decoding as UTF-8 with '+' as space; null if malformed. */
+    private static String decode(String s, int from, int to) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                out.write(' ');
+            } else if (c == '%') {
+                if (i + 2 >= to) {
+                    return null;
+                }
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    return null;
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** [user, password] of a Basic header, or null. The values are URL-decoded per RFC 6749 §2.3.1. */
+    static String[] basicCredentials(String authorization) {
+        if (authorization == null || authorization.length() < 6
+                || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return null;
+            }
+            String user = decode(decoded, 0, colon);
+            return new String[] {user == null ? decoded.substring(0, colon) : user, decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
