@@ -1,0 +1,102 @@
+package io.tokenguard.agent;
+
+import io.tokenguard.agent.catalog.EndpointCatalog;
+import io.tokenguard.agent.catalog.EndpointRule;
+import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.guard.Guard;
+import io.tokenguard.agent.guard.GuardClock;
+import io.tokenguard.agent.telemetry.Telemetry;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * What the bridge calls. Matching is ready from the start; the guard and its telemetry are built
+ * on the first token request, so apps that never ask for a token pay nothing for them.
+ */
+final class TokenGuardDelegate implements GuardDelegate {
+    private final AgentSettings settings;
+    private final EndpointCatalog catalog;
+    private volatile Telemetry telemetry;
+    private volatile Guard guard;
+
+    TokenGuardDelegate(AgentSettings settings) {
+        this.settings = settings;
+        this.catalog = settings.catalog();
+    }
+
+    @Override
+    public boolean isTokenEndpoint(String scheme, String host, int port, String path) {
+        return catalog.match(scheme, host, port, path) != null;
+    }
+
+    @Override
+    public int captureMaxBytes() {
+        return settings.captureMaxBytes();
+    }
+
+    @Override
+    public TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException {
+        EndpointRule rule;
+        Guard g;
+        try {
+            rule = catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
+                    request.url().getPath());
+            g = rule == null ? null : guard();
+        } catch (Throwable t) {
+            fault("init", t);
+            return upstream.send();
+        }
+        if (rule == null) {
+            return upstream.send();
+        }
+        try {
+            return g.exchange(rule, request, upstream);
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            fault("guard", t);
+            return upstream.send();
+        }
+    }
+
+    @Override
+    public void fault(String stage, Throwable error) {
+        telemetry().onFault(stage, error);
+    }
+
+    Optional<Telemetry> telemetryIfStarted() {
+        return Optional.ofNullable(telemetry);
+    }
+
+    private Telemetry telemetry() {
+        Telemetry t = telemetry;
+        if (t == null) {
+            synchronized (this) {
+                t = telemetry;
+                if (t == null) {
+                    t = new Telemetry();
+                    telemetry = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    private Guard guard() {
+        Guard g = guard;
+        if (g == null) {
+            synchronized (this) {
+                g = guard;
+                if (g == null) {
+                    g = new Guard(settings, GuardClock.SYSTEM, telemetry());
+                    guard = g;
+                }
+            }
+        }
+        return g;
+    }
+}
