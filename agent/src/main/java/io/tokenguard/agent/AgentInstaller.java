@@ -12,7 +12,7 @@ final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    static void install(Instrumentation inst, AgentSettings settings, boolean attached) {
+    static void install(Instrumentation inst, AgentSettings settings, boolean attached) throws Exception {
         TokenGuardDelegate delegate = new TokenGuardDelegate(settings);
         Bridge.install(delegate);
         Instrumentations.install(inst);

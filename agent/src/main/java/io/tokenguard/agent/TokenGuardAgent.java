@@ -30,6 +30,17 @@ public final class TokenGuardAgent {
     }
 
     private static synchronized void start(String args, Instrumentation inst, boolean attached) {
+        try {
+            startGuarded(args, inst, attached);
+        } catch (StrictModeRefusal refusal) {
+            throw refusal;
+        } catch (Throwable t) {
+            // Never break the host app: whatever went wrong, the JVM starts without TokenGuard.
+            AgentLog.error("could not start (" + t.getClass().getName() + "); the application runs unguarded");
+        }
+    }
+
+    private static void startGuarded(String args, Instrumentation inst, boolean attached) {
         if (started) {
             AgentLog.warn("already running in this JVM; the second start was ignored");
             return;
@@ -49,7 +60,7 @@ public final class TokenGuardAgent {
                 AgentLog.error(error);
             }
             if (config.strict()) {
-                throw new IllegalStateException("tokenguard: invalid configuration and tokenguard.strict=true: "
+                throw new StrictModeRefusal("invalid configuration and tokenguard.strict=true: "
                         + String.join("; ", config.errors()));
             }
             AgentLog.error("TokenGuard stays off; the application runs unguarded");
@@ -65,10 +76,23 @@ public final class TokenGuardAgent {
             started = true;
         } catch (Throwable t) {
             if (settings.strict()) {
-                throw new IllegalStateException("tokenguard: could not start", t);
+                throw new StrictModeRefusal("could not start: " + t, t);
             }
             AgentLog.error("could not start (" + t.getClass().getName() + ": " + t.getMessage()
                     + "); the application runs unguarded");
+        }
+    }
+
+    /** The only exception premain lets escape: the user asked for a refusal to start (strict mode). */
+    static final class StrictModeRefusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StrictModeRefusal(String message) {
+            super("tokenguard: " + message);
+        }
+
+        StrictModeRefusal(String message, Throwable cause) {
+            super("tokenguard: " + message, cause);
         }
     }
 }
