@@ -1,0 +1,190 @@
+package io.tokenguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenguard.sample.idp.EmulatedIdp;
+import io.tokenguard.sample.idp.IdpOptions;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The walking skeleton end to end: the unmodified sample app in a child JVM with
+ * -javaagent:agent/target/tokenguard-agent.jar, against the emulated IdP running in this JVM.
+ * Every test runs on each JDK of {@link Jdk#all()}.
+ */
+class HttpUrlConnectionIT {
+    private static EmulatedIdp idp;
+
+    @BeforeAll
+    static void startIdp() throws Exception {
+        idp = EmulatedIdp.start(IdpOptions.defaults());
+    }
+
+    @AfterAll
+    static void stopIdp() {
+        if (idp != null) {
+            idp.close();
+        }
+    }
+
+    @BeforeEach
+    void resetIdp() {
+        idp.reset();
+    }
+
+    static Stream<Jdk> jdks() {
+        return Jdk.all().stream();
+    }
+
+    private static JavaProcess guardedApp(Jdk jdk) {
+        return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void manyThreadsAskingForOneUsersTokenMakeOneUpstreamCall(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = guardedApp(jdk)
+                .args("--provider", "eloqua", "--users", "alice", "--threads", "8", "--iterations", "25").run();
+
+        SampleResult.Row alice = run.sample().row("eloqua", "alice");
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.sample().agentAttached()).isTrue();
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(alice.asked()).isEqualTo(200);
+        assertThat(alice.status(200)).as(alice.toString()).isEqualTo(200);
+        assertThat(alice.apiOk()).isEqualTo(200);
+        assertThat(alice.apiFailed()).isZero();
+        assertThat(alice.distinctTokens()).isEqualTo(1);
+        assertThat(alice.apiUsers()).containsExactly("alice");
+        SummaryRow eloqua = run.summary("eloqua");
+        assertThat(eloqua.get("requests")).isEqualTo(200);
+        assertThat(eloqua.get("upstream")).isEqualTo(1);
+        assertThat(eloqua.get("cache") + eloqua.get("coalesced")).isEqualTo(199);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aWrongPasswordOrAnotherUserIsNeverServedSomeoneElsesToken(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        // One thread so the order is fixed: alice signs in first, then the wrong password, then bob.
+        JavaProcess.Result run = guardedApp(jdk).args("--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
+                "--threads", "1", "--iterations", "5").run();
+
+        SampleResult result = run.sample();
+        SampleResult.Row alice = result.row("eloqua", "alice");
+        SampleResult.Row wrong = result.row("eloqua", "alice:WRONG");
+        SampleResult.Row bob = result.row("eloqua", "bob");
+        assertThat(alice.status(200)).as(run.toString()).isEqualTo(5);
+        assertThat(alice.apiUsers()).containsExactly("alice");
+        assertThat(wrong.status(200)).as(wrong.toString()).isZero();
+        assertThat(wrong.distinctTokens()).isZero();
+        assertThat(wrong.apiUsers()).isEmpty();
+        // Eloqua allows alice one sign-in a minute: the guard answers the rest like Eloqua would.
+        assertThat(wrong.status(429)).isEqualTo(5);
+        assertThat(bob.status(200)).isEqualTo(5);
+        assertThat(bob.apiUsers()).containsExactly("bob");
+        assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(1);
+        assertThat(idp.tokenCalls("eloqua", "bob")).isEqualTo(1);
+        assertThat(run.stderr).contains("\"kind\":\"local_limit\"", "\"action\":\"rejected\"")
+                .doesNotContain("WRONG", "alice-pw", "bob-pw", "sample-app-secret");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        idp.lockTwitterFor(Duration.ofSeconds(3));
+        // The app pauses 3.5 s between its two rounds (its own pacing, not the test's).
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.endpoints.twitter.cooldown", "3s")
+                .args("--provider", "twitter", "--threads", "4", "--iterations", "5", "--rounds", "2",
+                        "--round-gap-ms", "3500").run();
+
+        SampleResult result = run.sample();
+        assertThat(result.row(0, "twitter", "sample-consumer").status(403)).as(run.toString()).isEqualTo(20);
+        assertThat(result.row(1, "twitter", "sample-consumer").status(200)).as(run.toString()).isEqualTo(20);
+        // One call found the lockout, one call after it got the bearer; everything else stayed local.
+        assertThat(idp.tokenCalls("twitter")).isEqualTo(2);
+        SummaryRow twitter = run.summary("twitter");
+        assertThat(twitter.get("upstream")).isEqualTo(2);
+        assertThat(twitter.get("cooldown")).isPositive();
+        assertThat(run.stderr).contains("\"kind\":\"upstream_lockout\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void observeModeChangesNothingOnTheWireButCountsWhatEnforceWouldDo(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        String[] app = {"--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice", "--threads", "4",
+            "--iterations", "5"};
+        JavaProcess.Result bare = JavaProcess.on(jdk).args(app).run();
+        int bareCalls = idp.tokenCalls("eloqua");
+        SampleResult.Row bareRow = bare.sample().row("eloqua", "alice");
+        idp.reset();
+
+        JavaProcess.Result observed = JavaProcess.on(jdk).withAgent("mode=observe").guardingLoopbackIdp()
+                .args(app).run();
+
+        SampleResult.Row observedRow = observed.sample().row("eloqua", "alice");
+        assertThat(idp.tokenCalls("eloqua")).as(observed.toString()).isEqualTo(bareCalls).isEqualTo(20);
+        assertThat(observedRow.statuses()).isEqualTo(bareRow.statuses());
+        SummaryRow row = observed.summary("eloqua");
+        assertThat(row.get("requests")).isEqualTo(20);
+        assertThat(row.get("upstream")).isEqualTo(20);
+        assertThat(row.get("sent")).isPositive();
+        assertThat(row.get("w_cache") + row.get("w_coalesce")).isPositive();
+        assertThat(row.get("sent") + row.get("w_cache") + row.get("w_coalesce") + row.get("w_throttle")).isEqualTo(20);
+        assertThat(observed.stderr).contains("\"action\":\"observed\"").doesNotContain("\"action\":\"rejected\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aUrlThatIsNoTokenEndpointBehavesByteForByteTheSame(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        String[][] probes = {
+            {"--probe", idp.baseUrl() + "/api/echo?x=1"},
+            {"--probe", idp.baseUrl() + "/api/echo", "--method", "POST", "--body", "grant_type=password"},
+            {"--probe", idp.baseUrl() + "/api/missing"},
+            {"--probe", idp.baseUrl() + "/api/teapot"},
+        };
+        for (String[] probe : probes) {
+            JavaProcess.Result bare = JavaProcess.on(jdk).args(probe).run();
+            JavaProcess.Result guarded = JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args(probe).run();
+            assertThat(guarded.exitCode).isEqualTo(bare.exitCode);
+            assertThat(guarded.stdout).as(String.join(" ", probe)).isEqualTo(bare.stdout).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aBadSettingLeavesTheAgentOffAndTheAppRunning(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.endpoints.eloqua.limit", "5-per-minute")
+                .args("--provider", "eloqua", "--users", "alice", "--threads", "2", "--iterations", "2").run();
+
+        assertThat(run.stderr).contains("tokenguard.endpoints.eloqua.limit", "5-per-minute");
+        // Unguarded: every request reached the IdP, which allowed one and refused the rest.
+        assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(4);
+        assertThat(run.sample().row("eloqua", "alice").status(429)).isEqualTo(3);
+        assertThat(run.stderr).doesNotContain("tokenguard: summary");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void strictModeRefusesToStartOnABadSetting(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.strict", "true")
+                .property("tokenguard.endpoints.eloqua.limit", "5-per-minute")
+                .args("--provider", "eloqua", "--users", "alice", "--threads", "1", "--iterations", "1").run();
+
+        assertThat(run.exitCode).as(run.toString()).isNotZero();
+        assertThat(run.stderr).contains("tokenguard.endpoints.eloqua.limit");
+        assertThat(run.stdout).doesNotContain("SAMPLE-RESULT");
+        assertThat(idp.tokenCalls("eloqua")).isZero();
+    }
+}

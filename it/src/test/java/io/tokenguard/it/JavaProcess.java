@@ -1,0 +1,126 @@
+package io.tokenguard.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the sample app in a child JVM, with or without the agent, and always reaps it. */
+public final class JavaProcess {
+    public static final Path AGENT_JAR = Paths.get(System.getProperty("tokenguard.it.agentJar",
+            "../agent/target/tokenguard-agent.jar")).toAbsolutePath().normalize();
+    public static final Path SAMPLE_JAR = Paths.get(System.getProperty("tokenguard.it.sampleJar",
+            "../sample-app/target/sample-app.jar")).toAbsolutePath().normalize();
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final Jdk jdk;
+    private boolean agent;
+    private String agentArgs;
+    private final Map<String, String> systemProperties = new LinkedHashMap<>();
+    private final List<String> appArgs = new ArrayList<>();
+
+    private JavaProcess(Jdk jdk) {
+        this.jdk = jdk;
+    }
+
+    public static JavaProcess on(Jdk jdk) {
+        return new JavaProcess(jdk);
+    }
+
+    public JavaProcess withAgent() {
+        this.agent = true;
+        return this;
+    }
+
+    public JavaProcess withAgent(String args) {
+        this.agent = true;
+        this.agentArgs = args;
+        return this;
+    }
+
+    /** Points the built-in eloqua and twitter rules at an emulated IdP on loopback. */
+    public JavaProcess guardingLoopbackIdp() {
+        return property("tokenguard.endpoints.eloqua.url", "http://127.0.0.1:*/auth/oauth2/token")
+                .property("tokenguard.endpoints.twitter.url", "http://127.0.0.1:*/oauth2/token");
+    }
+
+    public JavaProcess property(String key, String value) {
+        systemProperties.put(key, value);
+        return this;
+    }
+
+    public JavaProcess args(String... args) {
+        appArgs.addAll(Arrays.asList(args));
+        return this;
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(jdk.javaExecutable().toString());
+        if (agent) {
+            command.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(SAMPLE_JAR.toString());
+        command.addAll(appArgs);
+        Process process = new ProcessBuilder(command).start();
+        try {
+            process.getOutputStream().close();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command);
+            }
+            return new Result(process.exitValue(), out.join(), err.join());
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (InputStream stream = in) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "<unreadable: " + e + ">";
+            }
+        });
+    }
+
+    public static final class Result {
+        public final int exitCode;
+        public final String stdout;
+        public final String stderr;
+
+        Result(int exitCode, String stdout, String stderr) {
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        /** The sample app's machine-readable result line. */
+        public SampleResult sample() {
+            return SampleResult.from(this);
+        }
+
+        /** The agent's exit summary row for an endpoint. */
+        public SummaryRow summary(String endpoint) {
+            return SummaryRow.from(stderr, endpoint);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+}

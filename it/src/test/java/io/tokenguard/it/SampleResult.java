@@ -1,0 +1,109 @@
+package io.tokenguard.it;
+
+import java.util.List;
+import java.util.Map;
+
+/** The sample app's {@code SAMPLE-RESULT {...}} line. */
+public final class SampleResult {
+    private static final String PREFIX = "SAMPLE-RESULT ";
+    private final Map<String, Object> json;
+
+    private SampleResult(Map<String, Object> json) {
+        this.json = json;
+    }
+
+    @SuppressWarnings("unchecked")
+    static SampleResult from(JavaProcess.Result result) {
+        for (String line : result.stdout.split("\\R")) {
+            if (line.startsWith(PREFIX)) {
+                return new SampleResult((Map<String, Object>) Json.parse(line.substring(PREFIX.length())));
+            }
+        }
+        throw new AssertionError("no SAMPLE-RESULT line in the sample app's output:\n" + result);
+    }
+
+    public long errors() {
+        return ((Number) json.get("errors")).longValue();
+    }
+
+    public boolean agentAttached() {
+        return Boolean.TRUE.equals(json.get("agent"));
+    }
+
+    public Row row(String provider, String identity) {
+        return row(json, provider, identity);
+    }
+
+    /** A row of one round (0-based) when the app ran several. */
+    @SuppressWarnings("unchecked")
+    public Row row(int round, String provider, String identity) {
+        List<Object> rounds = (List<Object>) json.get("rounds");
+        return row((Map<String, Object>) rounds.get(round), provider, identity);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Row row(Map<String, Object> holder, String provider, String identity) {
+        for (Object o : (List<Object>) holder.get("rows")) {
+            Map<String, Object> row = (Map<String, Object>) o;
+            if (provider.equals(row.get("provider")) && identity.equals(row.get("identity"))) {
+                return new Row(row);
+            }
+        }
+        throw new AssertionError("no row " + provider + "/" + identity + " in " + holder);
+    }
+
+    @Override
+    public String toString() {
+        return json.toString();
+    }
+
+    public static final class Row {
+        private final Map<String, Object> row;
+
+        Row(Map<String, Object> row) {
+            this.row = row;
+        }
+
+        private long number(String key) {
+            return ((Number) row.get(key)).longValue();
+        }
+
+        public long asked() {
+            return number("asked");
+        }
+
+        /** Count of token answers with that status. */
+        @SuppressWarnings("unchecked")
+        public long status(int status) {
+            Object n = ((Map<String, Object>) row.get("statuses")).get(Integer.toString(status));
+            return n == null ? 0 : ((Number) n).longValue();
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> statuses() {
+            return (Map<String, Object>) row.get("statuses");
+        }
+
+        public long apiOk() {
+            return number("apiOk");
+        }
+
+        public long apiFailed() {
+            return number("apiFailed");
+        }
+
+        public long distinctTokens() {
+            return number("distinctTokens");
+        }
+
+        @SuppressWarnings("unchecked")
+        public List<Object> apiUsers() {
+            return (List<Object>) row.get("apiUsers");
+        }
+
+        @Override
+        public String toString() {
+            return row.toString();
+        }
+    }
+}
