@@ -17,6 +17,14 @@ public final class EmulatedIdp implements AutoCloseable {
     /** Literal IPv4 loopback: "localhost" may resolve to ::1 and miss the listener. */
     private static final String LOOPBACK = "127.0.0.1";
 
+    static {
+        // Without TCP_NODELAY, headers and body leave in separate segments and each exchange waits
+        // out the client's delayed ACK (~40 ms). Read once, when the JDK creates its first HttpServer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final IdpOptions options;
     private final HttpServer server;
     private final ExecutorService executor;

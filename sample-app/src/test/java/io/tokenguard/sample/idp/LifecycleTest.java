@@ -21,7 +21,8 @@ class LifecycleTest {
         }
         idp.close();
         boolean refused;
-        try (Socket s = new Socket("127.0.0.1", idp.port())) {
+        try {
+            new Socket("127.0.0.1", idp.port()).close();
             refused = false;
         } catch (IOException e) {
             refused = true;
