@@ -1,0 +1,172 @@
+package io.tokenguard.sample;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The parsed command line; {@link #parse} throws IllegalArgumentException with a user-facing message. */
+final class AppOptions {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
+            "         [--iterations N] [--users alice,bob] [--password-of alice=WRONG] [--api true|false]",
+            "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
+
+    String idp;
+    List<String> providers = List.of("eloqua", "twitter");
+    int threads = 8;
+    int iterations = 25;
+    List<String> users = List.of("alice", "bob");
+    final Map<String, String> passwords = new LinkedHashMap<>();
+    boolean api = true;
+    int rounds = 1;
+    long roundGapMillis;
+    String consumer = Credentials.DEFAULT_CONSUMER;
+    boolean quiet;
+    String probe;
+    String method = "GET";
+    String body;
+
+    String passwordOf(String user) {
+        return passwords.getOrDefault(user, Credentials.defaultPassword(user));
+    }
+
+    static AppOptions parse(String[] args) {
+        AppOptions o = new AppOptions();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            if ("--quiet".equals(arg)) {
+                o.quiet = value == null || bool(arg, value);
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value for " + arg);
+                }
+                value = args[++i];
+            }
+            o.set(arg, value);
+        }
+        o.check();
+        return o;
+    }
+
+    private void set(String name, String value) {
+        switch (name) {
+            case "--idp":
+                idp = stripSlash(value);
+                break;
+            case "--provider":
+                providers = provider(value);
+                break;
+            case "--threads":
+                threads = number(name, value, 1);
+                break;
+            case "--iterations":
+                iterations = number(name, value, 0);
+                break;
+            case "--users":
+                users = list(value);
+                break;
+            case "--password-of":
+                for (String pair : list(value)) {
+                    int eq = pair.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("--password-of wants user=password, got " + pair);
+                    }
+                    passwords.put(pair.substring(0, eq), pair.substring(eq + 1));
+                }
+                break;
+            case "--api":
+                api = bool(name, value);
+                break;
+            case "--rounds":
+                rounds = number(name, value, 1);
+                break;
+            case "--round-gap-ms":
+                roundGapMillis = number(name, value, 0);
+                break;
+            case "--consumer":
+                consumer = value;
+                break;
+            case "--probe":
+                probe = value;
+                break;
+            case "--method":
+                method = value.toUpperCase(java.util.Locale.ROOT);
+                break;
+            case "--body":
+                body = value;
+                break;
+            default:
+                throw new IllegalArgumentException("unknown option " + name);
+        }
+    }
+
+    private void check() {
+        if (providers.contains("eloqua") && users.isEmpty()) {
+            throw new IllegalArgumentException("--users must name at least one user");
+        }
+        if (consumer.isEmpty()) {
+            throw new IllegalArgumentException("--consumer must not be empty");
+        }
+    }
+
+    private static List<String> provider(String value) {
+        switch (value) {
+            case "eloqua":
+                return List.of("eloqua");
+            case "twitter":
+                return List.of("twitter");
+            case "both":
+                return List.of("eloqua", "twitter");
+            default:
+                throw new IllegalArgumentException("--provider must be eloqua, twitter or both, got " + value);
+        }
+    }
+
+    private static List<String> list(String value) {
+        List<String> items = new ArrayList<>();
+        for (String s : value.split(",")) {
+            if (!s.trim().isEmpty()) {
+                items.add(s.trim());
+            }
+        }
+        return Collections.unmodifiableList(items);
+    }
+
+    private static int number(String name, String value, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " wants a number, got " + value);
+        }
+        if (n < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min);
+        }
+        return n;
+    }
+
+    private static boolean bool(String name, String value) {
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException(name + " wants true or false, got " + value);
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,68 @@
+package io.tokenguard.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One request the way countless apps write it: {@code openConnection}, set the method, write the
+ * body through {@code getOutputStream}, then {@code getResponseCode} and the input or error
+ * stream. This exact call pattern is what an agent has to intercept.
+ */
+final class HttpCall {
+    private static final int TIMEOUT_MILLIS = 15_000;
+
+    /** Status and body text of an answer. */
+    static final class Response {
+        final int status;
+        final String body;
+
+        Response(int status, String body) {
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    private HttpCall() {
+    }
+
+    static Response post(String url, Map<String, String> headers, String body) throws IOException {
+        return send("POST", url, headers, body);
+    }
+
+    static Response get(String url, Map<String, String> headers) throws IOException {
+        return send("GET", url, headers, null);
+    }
+
+    private static Response send(String method, String url, Map<String, String> headers, String body)
+            throws IOException {
+        HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+        // Bounded so a stuck server or agent fails the run instead of hanging it.
+        c.setConnectTimeout(TIMEOUT_MILLIS);
+        c.setReadTimeout(TIMEOUT_MILLIS);
+        c.setRequestMethod(method);
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            c.setRequestProperty(h.getKey(), h.getValue());
+        }
+        if (body != null) {
+            c.setDoOutput(true);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(body.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        String text = "";
+        if (in != null) {
+            // Reading to the end lets the JDK return the socket to its keep-alive cache.
+            try (InputStream body2 = in) {
+                text = new String(body2.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        return new Response(status, text);
+    }
+}

@@ -1,0 +1,94 @@
+package io.tokenguard.sample;
+
+import io.tokenguard.sample.idp.EmulatedIdp;
+import io.tokenguard.sample.idp.IdpOptions;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An app written without any thought for token reuse: it fetches a new token before every API
+ * call. Run it bare to see the IdPs push back; run it with the TokenGuard agent to see them not.
+ */
+public final class SampleApp {
+    static final int EXIT_OK = 0;
+    static final int EXIT_ERRORS = 2;
+    static final int EXIT_USAGE = 64;
+
+    private SampleApp() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Everything main does except exiting, so tests can run the app in-process. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        AppOptions options;
+        try {
+            options = AppOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(AppOptions.USAGE);
+            return EXIT_USAGE;
+        }
+        if (options.probe != null) {
+            return Probe.run(options, out);
+        }
+        try {
+            return options.idp == null ? runEmbedded(options, out)
+                    : runAgainst(options.idp, "external", IdpStats.remote(options.idp), options, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("interrupted");
+            return EXIT_ERRORS;
+        }
+    }
+
+    private static int runEmbedded(AppOptions options, PrintStream out) throws InterruptedException {
+        IdpOptions idpOptions = IdpOptions.defaults().withThreads(Math.max(16, options.threads + 4));
+        try (EmulatedIdp idp = EmulatedIdp.start(idpOptions)) {
+            return runAgainst(idp.baseUrl(), "embedded", IdpStats.of(idp::statsJson), options, out);
+        }
+    }
+
+    private static int runAgainst(String baseUrl, String kind, IdpStats stats, AppOptions options, PrintStream out)
+            throws InterruptedException {
+        boolean agent = AgentCheck.attached();
+        if (!options.quiet) {
+            out.println("agent: " + (agent ? "attached" : "not attached"));
+            out.println("idp: " + kind + " " + baseUrl);
+        }
+        Workload workload = new Workload(options, baseUrl);
+        Tally total = new Tally(options);
+        List<Tally> rounds = new ArrayList<>();
+        long started = System.nanoTime();
+        Map<String, Integer> first = stats.snapshot();
+        Map<String, Integer> before = first;
+        for (int round = 1; round <= options.rounds; round++) {
+            if (round > 1 && options.roundGapMillis > 0) {
+                // Deliberate pacing between rounds, as a batch job would have.
+                Thread.sleep(options.roundGapMillis);
+                before = stats.snapshot();
+            }
+            Tally tally = workload.runRound();
+            Map<String, Integer> after = stats.snapshot();
+            IdpStats.apply(tally, before, after);
+            before = after;
+            rounds.add(tally);
+            total.addAll(tally);
+            if (!options.quiet && options.rounds > 1) {
+                Report.table(out, "round " + round + ":", tally);
+            }
+        }
+        IdpStats.apply(total, first, before);
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        if (!options.quiet) {
+            Report.table(out, options.rounds > 1 ? "total:" : "result:", total);
+        }
+        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis));
+        out.flush();
+        return total.errors() == 0 ? EXIT_OK : EXIT_ERRORS;
+    }
+}

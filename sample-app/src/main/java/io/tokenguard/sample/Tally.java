@@ -1,0 +1,53 @@
+package io.tokenguard.sample;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The rows of one round (or of the whole run), in the order the app asks for tokens. */
+final class Tally {
+    private final Map<String, Row> rows = new LinkedHashMap<>();
+
+    Tally(AppOptions options) {
+        for (String provider : options.providers) {
+            if ("eloqua".equals(provider)) {
+                for (String user : options.users) {
+                    rows.put(key(provider, user), new Row(provider, user));
+                }
+            } else {
+                rows.put(key(provider, options.consumer), new Row(provider, options.consumer));
+            }
+        }
+    }
+
+    Row row(String provider, String identity) {
+        Row r = rows.get(key(provider, identity));
+        if (r == null) {
+            throw new IllegalArgumentException("no row for " + provider + "/" + identity);
+        }
+        return r;
+    }
+
+    List<Row> rows() {
+        return new ArrayList<>(rows.values());
+    }
+
+    int errors() {
+        int n = 0;
+        for (Row r : rows.values()) {
+            n += r.errors();
+        }
+        return n;
+    }
+
+    void addAll(Tally round) {
+        for (Row r : round.rows.values()) {
+            row(r.provider, r.identity).addAll(r);
+        }
+    }
+
+    private static String key(String provider, String identity) {
+        return provider + '\u0000' + identity;
+    }
+}

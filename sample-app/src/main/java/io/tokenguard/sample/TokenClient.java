@@ -1,0 +1,40 @@
+package io.tokenguard.sample;
+
+import io.tokenguard.sample.json.Json;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Asks for a brand-new token every time: the carelessness TokenGuard exists to absorb. */
+final class TokenClient {
+    private final String baseUrl;
+
+    TokenClient(String baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    /** Password grant with the JSON body from Eloqua's own documentation. */
+    HttpCall.Response eloqua(String user, String password) throws IOException {
+        String body = "{\"grant_type\":\"password\",\"scope\":\"full\",\"username\":"
+                + Json.quote(Credentials.ELOQUA_SITE + "\\" + user) + ",\"password\":" + Json.quote(password) + "}";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", Credentials.basic(Credentials.ELOQUA_CLIENT_ID, Credentials.ELOQUA_CLIENT_SECRET));
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json");
+        return HttpCall.post(baseUrl + "/auth/oauth2/token", headers, body);
+    }
+
+    /** Twitter's application-only authentication request. */
+    HttpCall.Response twitter(String consumerKey) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", Credentials.basic(consumerKey, Credentials.consumerSecret(consumerKey)));
+        headers.put("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8");
+        return HttpCall.post(baseUrl + "/oauth2/token", headers, "grant_type=client_credentials");
+    }
+
+    HttpCall.Response data(String accessToken) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + accessToken);
+        return HttpCall.get(baseUrl + "/api/data", headers);
+    }
+}

@@ -1,0 +1,117 @@
+package io.tokenguard.sample;
+
+import io.tokenguard.sample.json.JsonParser;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/** One round: every thread released at once, each asking for a new token before every API call. */
+final class Workload {
+    private final AppOptions options;
+    private final TokenClient client;
+
+    Workload(AppOptions options, String baseUrl) {
+        this.options = options;
+        this.client = new TokenClient(baseUrl);
+    }
+
+    Tally runRound() throws InterruptedException {
+        Tally tally = new Tally(options);
+        CountDownLatch startGate = new CountDownLatch(1);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < options.threads; t++) {
+            Thread w = new Thread(() -> {
+                try {
+                    startGate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < options.iterations; i++) {
+                    iteration(tally);
+                }
+            }, "sample-worker-" + t);
+            w.setDaemon(true);
+            workers.add(w);
+            w.start();
+        }
+        // Releasing all threads together is what makes concurrent token requests actually collide.
+        startGate.countDown();
+        for (Thread w : workers) {
+            w.join();
+        }
+        return tally;
+    }
+
+    private void iteration(Tally tally) {
+        for (String provider : options.providers) {
+            if ("eloqua".equals(provider)) {
+                for (String user : options.users) {
+                    Row row = tally.row(provider, user);
+                    String token = token(row, () -> client.eloqua(user, options.passwordOf(user)));
+                    callApi(row, token);
+                }
+            } else {
+                Row row = tally.row(provider, options.consumer);
+                callApi(row, token(row, () -> client.twitter(options.consumer)));
+            }
+        }
+    }
+
+    private interface Request {
+        HttpCall.Response send() throws IOException;
+    }
+
+    /** Returns the access token, or null when there is none to use. */
+    private static String token(Row row, Request request) {
+        HttpCall.Response r;
+        try {
+            r = request.send();
+        } catch (IOException e) {
+            row.tokenAnswer(Row.IO_ERROR);
+            return null;
+        }
+        row.tokenAnswer(Integer.toString(r.status));
+        if (r.status / 100 != 2) {
+            return null;
+        }
+        String token = field(r.body, "access_token");
+        if (token == null || token.isEmpty()) {
+            row.unreadable();
+            return null;
+        }
+        row.token(Fingerprint.of(token));
+        return token;
+    }
+
+    private void callApi(Row row, String token) {
+        if (!options.api || token == null) {
+            return;
+        }
+        try {
+            HttpCall.Response r = client.data(token);
+            if (r.status == 200) {
+                row.apiOk(field(r.body, "user"));
+            } else {
+                row.apiFailed();
+            }
+        } catch (IOException e) {
+            row.apiFailed();
+        }
+    }
+
+    private static String field(String json, String name) {
+        try {
+            Object v = JsonParser.parse(json);
+            if (v instanceof Map) {
+                Object f = ((Map<?, ?>) v).get(name);
+                return f instanceof String ? (String) f : null;
+            }
+        } catch (IllegalArgumentException e) {
+            // Not JSON: treated like a missing field.
+        }
+        return null;
+    }
+}

@@ -1,0 +1,161 @@
+package io.tokenguard.sample.idp;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The emulated identity provider on 127.0.0.1 with an ephemeral port. */
+public final class EmulatedIdp implements AutoCloseable {
+    /** Literal IPv4 loopback: "localhost" may resolve to ::1 and miss the listener. */
+    private static final String LOOPBACK = "127.0.0.1";
+
+    static {
+        // Without TCP_NODELAY, headers and body leave in separate segments and each exchange waits
+        // out the client's delayed ACK (~40 ms). Read once, when the JDK creates its first HttpServer.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final IdpOptions options;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Counters counters = new Counters();
+    private final InitiationLimiter eloquaLimiter;
+    private final TwitterRateLimiter twitterLimiter;
+    private volatile boolean closed;
+
+    private EmulatedIdp(IdpOptions options) throws IOException {
+        this.options = options;
+        this.eloquaLimiter = new InitiationLimiter(options.clock(), options.eloquaWindow());
+        this.twitterLimiter = new TwitterRateLimiter(options.clock(), options.twitterMaxCalls(),
+                options.twitterWindow(), options.twitterLockout());
+        TokenStore tokens = new TokenStore();
+        Map<String, Endpoint> routes = new LinkedHashMap<>();
+        routes.put("/auth/oauth2/token", new EloquaTokenEndpoint(counters, tokens, eloquaLimiter,
+                options.clock(), options.accessTokenLifetime()));
+        routes.put("/oauth2/token", new TwitterTokenEndpoint(counters, tokens, twitterLimiter, options.clock()));
+        routes.put("/api/data", new ApiDataEndpoint(counters, tokens, options.clock()));
+        routes.put("/api/echo", new EchoEndpoint());
+        routes.put("/api/missing", new FixedEndpoint(404, "application/json", "{\"error\":\"not_found\"}"));
+        routes.put("/api/teapot", new FixedEndpoint(418, "text/plain;charset=UTF-8", "I'm a teapot\n"));
+        routes.put("/admin/stats", new StatsEndpoint(counters));
+
+        this.server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 128);
+        this.executor = Executors.newFixedThreadPool(options.threads(), new DaemonThreads("emulated-idp-"));
+        server.setExecutor(executor);
+        server.createContext("/", new Router(routes));
+    }
+
+    public static EmulatedIdp start(IdpOptions options) {
+        try {
+            EmulatedIdp idp = new EmulatedIdp(options);
+            idp.startServer();
+            return idp;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start emulated IdP", e);
+        }
+    }
+
+    public static EmulatedIdp start() {
+        return start(IdpOptions.defaults());
+    }
+
+    /**
+     * HttpServer's dispatcher thread inherits daemon status from the thread that starts it, so
+     * it is started from a daemon thread.
+     */
+    private void startServer() {
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Thread starter = new DaemonThreads("emulated-idp-start-").newThread(() -> {
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IllegalStateException("interrupted while starting emulated IdP", e);
+        }
+        if (failure.get() != null) {
+            close();
+            throw failure.get();
+        }
+    }
+
+    /** {@code http://127.0.0.1:<port>} without a trailing slash. */
+    public String baseUrl() {
+        return "http://" + LOOPBACK + ":" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public IdpOptions options() {
+        return options;
+    }
+
+    /** Token requests received at that provider's endpoint, whatever the answer. */
+    public int tokenCalls(String provider) {
+        return counters.tokenCalls(provider);
+    }
+
+    /** Per Eloqua user (bare name, e.g. alice) or Twitter consumer key. */
+    public int tokenCalls(String provider, String identity) {
+        return counters.tokenCalls(provider, identity);
+    }
+
+    public int statusCount(String provider, int status) {
+        return counters.statusCount(provider, status);
+    }
+
+    public int apiCalls() {
+        return counters.apiCalls();
+    }
+
+    /** The same JSON {@code GET /admin/stats} serves. */
+    public String statsJson() {
+        return counters.toJson();
+    }
+
+    /** Locks every known consumer out from now on, as if each had just tripped the limit. */
+    public void lockTwitterFor(Duration d) {
+        twitterLimiter.lock(Directory.consumerKeys(), d);
+    }
+
+    /** Zeroes counters and rate-limit state; issued tokens stay valid. */
+    public void reset() {
+        counters.reset();
+        eloquaLimiter.reset();
+        twitterLimiter.reset();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

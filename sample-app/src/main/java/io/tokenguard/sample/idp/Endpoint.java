@@ -1,0 +1,6 @@
+package io.tokenguard.sample.idp;
+
+/** One route of the emulated IdP. */
+interface Endpoint {
+    IdpReply handle(IdpRequest request);
+}
