@@ -10,7 +10,7 @@ import java.util.Map;
 final class AppOptions {
     static final String USAGE = String.join("\n",
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
-            "         [--iterations N] [--users alice,bob] [--password-of alice=WRONG] [--api true|false]",
+            "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
 
@@ -29,8 +29,21 @@ final class AppOptions {
     String method = "GET";
     String body;
 
-    String passwordOf(String user) {
-        return passwords.getOrDefault(user, Credentials.defaultPassword(user));
+    /**
+     * A --users entry is a user name, or {@code name:password} to sign that user in with another
+     * password (so one run can mix a user's right and wrong passwords as separate rows).
+     */
+    static String userName(String entry) {
+        int colon = entry.indexOf(':');
+        return colon < 0 ? entry : entry.substring(0, colon);
+    }
+
+    String passwordOf(String entry) {
+        int colon = entry.indexOf(':');
+        if (colon >= 0) {
+            return entry.substring(colon + 1);
+        }
+        return passwords.getOrDefault(entry, Credentials.defaultPassword(entry));
     }
 
     static AppOptions parse(String[] args) {

@@ -58,7 +58,7 @@ final class IdpStats {
             if (before == null || after == null) {
                 r.idpCalls(-1);
             } else {
-                String k = key(r.provider, r.identity);
+                String k = key(r.provider, AppOptions.userName(r.identity));
                 r.idpCalls(after.getOrDefault(k, 0) - before.getOrDefault(k, 0));
             }
         }

@@ -50,7 +50,7 @@ final class Workload {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {
                     Row row = tally.row(provider, user);
-                    String token = token(row, () -> client.eloqua(user, options.passwordOf(user)));
+                    String token = token(row, () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user)));
                     callApi(row, token);
                 }
             } else {
