@@ -50,9 +50,9 @@ public final class Bridge {
         }
         try {
             if (connection instanceof HttpsURLConnection) {
-                return connection; // STUB
+                return new GuardedHttpsURLConnection((HttpsURLConnection) connection);
             }
-            return connection; // STUB
+            return new GuardedHttpURLConnection((HttpURLConnection) connection);
         } catch (Throwable t) {
             fault("wrap", t);
             return connection;

@@ -1,0 +1,80 @@
+package io.tokenguard.agent.catalog;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The token endpoints in force, and the question every client call asks: is this URL one of them?
+ * Most URLs are not, so the answer starts with a cheap look at the last path segment.
+ */
+public final class EndpointCatalog {
+    private final List<EndpointRule> rules;
+    /** Literal last path segments of all patterns; null when some pattern ends in a wildcard. */
+    private final String[] lastSegments;
+
+    private EndpointCatalog(List<EndpointRule> rules) {
+        this.rules = Collections.unmodifiableList(new ArrayList<>(rules));
+        Set<String> lasts = new LinkedHashSet<>();
+        boolean wildcard = false;
+        for (EndpointRule rule : rules) {
+            for (UrlPattern p : rule.urls()) {
+                String last = p.literalLastSegment();
+                if (last == null) {
+                    wildcard = true;
+                } else {
+                    lasts.add(last);
+                }
+            }
+        }
+        this.lastSegments = wildcard ? null : lasts.toArray(new String[0]);
+    }
+
+    public static EndpointCatalog of(List<EndpointRule> rules) {
+        return new EndpointCatalog(rules);
+    }
+
+    /** The first rule matching the URL, or null. Allocation-free. */
+    public EndpointRule match(String scheme, String host, int port, String path) {
+        if (path == null || (lastSegments != null && !lastSegmentKnown(path))) {
+            return null;
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            EndpointRule rule = rules.get(i);
+            if (rule.matches(scheme, host, port, path)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    private boolean lastSegmentKnown(String path) {
+        int end = path.length();
+        if (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        int start = path.lastIndexOf('/', end - 1) + 1;
+        int len = end - start;
+        for (String last : lastSegments) {
+            if (last.length() == len && path.regionMatches(start, last, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public List<EndpointRule> rules() {
+        return rules;
+    }
+
+    public EndpointRule byId(String id) {
+        for (EndpointRule r : rules) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package io.tokenguard.agent.config;
+
+import io.tokenguard.agent.catalog.EndpointCatalog;
+import io.tokenguard.agent.catalog.EndpointRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/** The validated settings the agent runs with. Immutable. */
+public final class AgentSettings {
+    public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
+            "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop"));
+
+    private final Mode mode;
+    private final boolean strict;
+    private final int cacheMaxEntries;
+    private final Duration refreshSkew;
+    private final Duration refreshGrantTtl;
+    private final int captureMaxBytes;
+    private final Duration coalesceMaxWait;
+    private final List<String> identityHeaders;
+    private final EndpointCatalog catalog;
+
+    private AgentSettings(Builder b) {
+        this.mode = b.mode;
+        this.strict = b.strict;
+        this.cacheMaxEntries = b.cacheMaxEntries;
+        this.refreshSkew = b.refreshSkew;
+        this.refreshGrantTtl = b.refreshGrantTtl;
+        this.captureMaxBytes = b.captureMaxBytes;
+        this.coalesceMaxWait = b.coalesceMaxWait;
+        this.identityHeaders = Collections.unmodifiableList(new ArrayList<>(b.identityHeaders));
+        this.catalog = EndpointCatalog.of(b.rules);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public boolean strict() {
+        return strict;
+    }
+
+    public int cacheMaxEntries() {
+        return cacheMaxEntries;
+    }
+
+    public Duration refreshSkew() {
+        return refreshSkew;
+    }
+
+    public Duration refreshGrantTtl() {
+        return refreshGrantTtl;
+    }
+
+    public int captureMaxBytes() {
+        return captureMaxBytes;
+    }
+
+    public Duration coalesceMaxWait() {
+        return coalesceMaxWait;
+    }
+
+    /** Lower-case names of request headers that are part of a request's credential identity. */
+    public List<String> identityHeaders() {
+        return identityHeaders;
+    }
+
+    public EndpointCatalog catalog() {
+        return catalog;
+    }
+
+    public static final class Builder {
+        private Mode mode = Mode.ENFORCE;
+        private boolean strict;
+        private int cacheMaxEntries = 10_000;
+        private Duration refreshSkew = Duration.ofSeconds(60);
+        private Duration refreshGrantTtl = Duration.ofSeconds(30);
+        private int captureMaxBytes = 65_536;
+        private Duration coalesceMaxWait = Duration.ofSeconds(30);
+        private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
+        private final List<EndpointRule> rules = new ArrayList<>();
+
+        public Builder mode(Mode value) {
+            this.mode = value;
+            return this;
+        }
+
+        public Builder strict(boolean value) {
+            this.strict = value;
+            return this;
+        }
+
+        public Builder cacheMaxEntries(int value) {
+            this.cacheMaxEntries = value;
+            return this;
+        }
+
+        public Builder refreshSkew(Duration value) {
+            this.refreshSkew = value;
+            return this;
+        }
+
+        public Builder refreshGrantTtl(Duration value) {
+            this.refreshGrantTtl = value;
+            return this;
+        }
+
+        public Builder captureMaxBytes(int value) {
+            this.captureMaxBytes = value;
+            return this;
+        }
+
+        public Builder coalesceMaxWait(Duration value) {
+            this.coalesceMaxWait = value;
+            return this;
+        }
+
+        public Builder identityHeaders(List<String> value) {
+            this.identityHeaders = value;
+            return this;
+        }
+
+        public Builder rule(EndpointRule rule) {
+            rules.add(rule);
+            return this;
+        }
+
+        public AgentSettings build() {
+            return new AgentSettings(this);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.tokenguard.agent.config;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Every setting's name; what is not here is an unknown key. */
+final class ConfigKeys {
+    static final String PREFIX = "tokenguard.";
+    static final String MODE = "tokenguard.mode";
+    static final String STRICT = "tokenguard.strict";
+    static final String CONFIG = "tokenguard.config";
+    static final String ENDPOINTS = "tokenguard.endpoints";
+    static final String CACHE_MAX_ENTRIES = "tokenguard.cache.max-entries";
+    static final String CACHE_REFRESH_SKEW = "tokenguard.cache.refresh-skew";
+    static final String CACHE_REFRESH_GRANT_TTL = "tokenguard.cache.refresh-grant-ttl";
+    static final String CAPTURE_MAX_BYTES = "tokenguard.capture.max-bytes";
+    static final String COALESCE_MAX_WAIT = "tokenguard.coalesce.max-wait";
+    static final String IDENTITY_HEADERS = "tokenguard.identity.headers";
+
+    static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
+            CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
+            IDENTITY_HEADERS));
+
+    /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
+    static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(
+            "lockout-error-code", "lockout-status", "reject-status", "exempt-grants", "default-ttl", "limit-per",
+            "max-delay", "on-limit", "cooldown", "limit", "url"));
+
+    private static final Pattern ENDPOINT_KEY =
+            Pattern.compile("tokenguard\\.endpoints\\.([a-z0-9_-]+)\\.([a-z-]+)(?:\\.(\\d+))?");
+
+    private ConfigKeys() {
+    }
+
+    /** [id, property, index or null] of an endpoint key, or null when the key is not one. */
+    static String[] endpointKey(String key) {
+        Matcher m = ENDPOINT_KEY.matcher(key);
+        if (!m.matches() || !ENDPOINT_PROPERTIES.contains(m.group(2))
+                || (m.group(3) != null && !m.group(2).equals("url"))) {
+            return null;
+        }
+        return new String[] {m.group(1), m.group(2), m.group(3)};
+    }
+
+    static boolean known(String key) {
+        return STATIC.contains(key) || endpointKey(key) != null;
+    }
+}

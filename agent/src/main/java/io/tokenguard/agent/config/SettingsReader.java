@@ -1,0 +1,224 @@
+package io.tokenguard.agent.config;
+
+import io.tokenguard.agent.catalog.Durations;
+import io.tokenguard.agent.catalog.EndpointRule;
+import io.tokenguard.agent.catalog.LimitPer;
+import io.tokenguard.agent.catalog.OnLimit;
+import io.tokenguard.agent.catalog.RateLimit;
+import io.tokenguard.agent.catalog.UrlPattern;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Turns merged raw settings into {@link AgentSettings}; every invalid value becomes one error line. */
+final class SettingsReader {
+    private static final Pattern USERINFO = Pattern.compile("(://)[^/@\\s]*@");
+
+    private final RawSettings raw;
+    private final List<String> errors;
+
+    SettingsReader(RawSettings raw, List<String> errors) {
+        this.raw = raw;
+        this.errors = errors;
+    }
+
+    boolean strict() {
+        RawSettings.Value v = raw.get(ConfigKeys.STRICT);
+        return v != null && v.text != null && "true".equalsIgnoreCase(v.text.trim());
+    }
+
+    AgentSettings read() {
+        AgentSettings.Builder b = AgentSettings.builder();
+        b.mode(value(ConfigKeys.MODE, Mode.ENFORCE, "enforce, observe or off",
+                t -> Mode.valueOf(t.toUpperCase(Locale.ROOT))));
+        b.strict(value(ConfigKeys.STRICT, false, "true or false", SettingsReader::bool));
+        b.cacheMaxEntries(value(ConfigKeys.CACHE_MAX_ENTRIES, 10_000, "a whole number from 1 to 10000000",
+                t -> intIn(t, 1, 10_000_000)));
+        b.refreshSkew(value(ConfigKeys.CACHE_REFRESH_SKEW, Duration.ofSeconds(60), Durations.EXPECTED,
+                SettingsReader::duration));
+        b.refreshGrantTtl(value(ConfigKeys.CACHE_REFRESH_GRANT_TTL, Duration.ofSeconds(30), Durations.EXPECTED,
+                SettingsReader::positiveDuration));
+        b.captureMaxBytes(value(ConfigKeys.CAPTURE_MAX_BYTES, 65_536, "a whole number from 1 to 16777216",
+                t -> intIn(t, 1, 16_777_216)));
+        b.coalesceMaxWait(value(ConfigKeys.COALESCE_MAX_WAIT, Duration.ofSeconds(30), Durations.EXPECTED,
+                SettingsReader::positiveDuration));
+        b.identityHeaders(value(ConfigKeys.IDENTITY_HEADERS, AgentSettings.DEFAULT_IDENTITY_HEADERS,
+                "a comma-separated list of header names", SettingsReader::lowerCaseList));
+        for (String id : endpointIds()) {
+            EndpointRule rule = rule(id);
+            if (rule != null) {
+                b.rule(rule);
+            }
+        }
+        return b.build();
+    }
+
+    /** Ids in force: tokenguard.endpoints when set, else every id any source defines. */
+    private List<String> endpointIds() {
+        Set<String> defined = new LinkedHashSet<>();
+        for (String key : raw.all().keySet()) {
+            String[] parts = ConfigKeys.endpointKey(key);
+            if (parts != null) {
+                defined.add(parts[0]);
+            }
+        }
+        RawSettings.Value listed = raw.get(ConfigKeys.ENDPOINTS);
+        if (listed == null || listed.text == null) {
+            return new ArrayList<>(defined);
+        }
+        List<String> ids = new ArrayList<>();
+        for (String id : split(listed.text)) {
+            if (!defined.contains(id)) {
+                error(ConfigKeys.ENDPOINTS, listed, "ids of defined endpoints (" + String.join(", ", defined)
+                        + "); '" + id + "' has no tokenguard.endpoints." + id + ".url");
+            } else {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private EndpointRule rule(String id) {
+        String p = ConfigKeys.ENDPOINTS + "." + id + ".";
+        List<String> urls = urls(id);
+        if (urls.isEmpty()) {
+            errors.add("tokenguard: missing setting " + p + "url: endpoint '" + id + "' needs at least one URL pattern");
+            return null;
+        }
+        EndpointRule.Builder b = EndpointRule.builder(id);
+        for (String url : urls) {
+            try {
+                UrlPattern.parse(url);
+                b.url(url);
+            } catch (IllegalArgumentException e) {
+                error(p + "url", raw.get(p + "url") == null ? new RawSettings.Value(url, "settings")
+                        : raw.get(p + "url"), UrlPattern.EXPECTED);
+            }
+        }
+        b.limit(value(p + "limit", (RateLimit) null, RateLimit.EXPECTED, RateLimit::parse));
+        b.limitPer(value(p + "limit-per", LimitPer.USER, "user or client",
+                t -> LimitPer.valueOf(t.toUpperCase(Locale.ROOT))));
+        b.onLimit(value(p + "on-limit", OnLimit.REJECT, "reject, delay or observe",
+                t -> OnLimit.valueOf(t.toUpperCase(Locale.ROOT))));
+        b.maxDelay(value(p + "max-delay", Duration.ofSeconds(30), Durations.EXPECTED, SettingsReader::positiveDuration));
+        b.defaultTtl(value(p + "default-ttl", Duration.ofMinutes(5), Durations.EXPECTED,
+                SettingsReader::positiveDuration));
+        b.exemptGrants(value(p + "exempt-grants", new ArrayList<String>(), "a comma-separated list of grant types",
+                SettingsReader::split).toArray(new String[0]));
+        b.cooldown(value(p + "cooldown", Duration.ofSeconds(60), Durations.EXPECTED, SettingsReader::positiveDuration));
+        int lockoutStatus = value(p + "lockout-status", 0, "an HTTP status from 400 to 599", t -> intIn(t, 400, 599));
+        String lockoutCode = value(p + "lockout-error-code", (String) null, "an error code", t -> nonEmpty(t));
+        b.lockout(lockoutStatus, lockoutCode);
+        b.rejectStatus(value(p + "reject-status", 429, "an HTTP status from 400 to 599", t -> intIn(t, 400, 599)));
+        return b.build();
+    }
+
+    /** url, then url.2, url.3 ... in number order; each may be a comma-separated list. */
+    private List<String> urls(String id) {
+        Map<Integer, String> ordered = new TreeMap<>();
+        for (Map.Entry<String, RawSettings.Value> e : raw.all().entrySet()) {
+            String[] parts = ConfigKeys.endpointKey(e.getKey());
+            if (parts != null && parts[0].equals(id) && parts[1].equals("url") && e.getValue().text != null) {
+                ordered.put(parts[2] == null ? 1 : Integer.parseInt(parts[2]), e.getValue().text);
+            }
+        }
+        List<String> urls = new ArrayList<>();
+        for (String list : ordered.values()) {
+            urls.addAll(split(list));
+        }
+        return urls;
+    }
+
+    private <T> T value(String key, T fallback, String expected, Function<String, T> parse) {
+        RawSettings.Value v = raw.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            if (v.text == null) {
+                throw new IllegalArgumentException("no value");
+            }
+            T parsed = parse.apply(v.text.trim());
+            if (parsed == null && fallback != null) {
+                throw new IllegalArgumentException("no value");
+            }
+            return parsed;
+        } catch (RuntimeException e) {
+            error(key, v, expected);
+            return fallback;
+        }
+    }
+
+    private void error(String key, RawSettings.Value v, String expected) {
+        errors.add("tokenguard: invalid value for " + key + "='" + mask(v.text) + "' (from " + v.source
+                + "): expected " + expected);
+    }
+
+    /** URLs may carry credentials as user:password@host; a message never repeats them. */
+    static String mask(String text) {
+        return text == null ? "" : USERINFO.matcher(text).replaceAll("$1***@");
+    }
+
+    private static boolean bool(String t) {
+        if (t.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (t.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(t);
+    }
+
+    private static int intIn(String t, int min, int max) {
+        int n = Integer.parseInt(t);
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(t);
+        }
+        return n;
+    }
+
+    private static Duration duration(String t) {
+        return Durations.parse(t);
+    }
+
+    private static Duration positiveDuration(String t) {
+        Duration d = Durations.parse(t);
+        if (d.isZero()) {
+            throw new IllegalArgumentException(t);
+        }
+        return d;
+    }
+
+    private static String nonEmpty(String t) {
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException(t);
+        }
+        return t;
+    }
+
+    static List<String> split(String list) {
+        List<String> out = new ArrayList<>();
+        for (String s : Arrays.asList(list.split(","))) {
+            if (!s.trim().isEmpty()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> lowerCaseList(String list) {
+        List<String> out = new ArrayList<>();
+        for (String s : split(list)) {
+            out.add(s.toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+}
