@@ -96,7 +96,8 @@ public final class UrlPattern {
         if (urlScheme == null || host == null || path == null) {
             return false;
         }
-        if (!scheme.equals(ANY) && !scheme.equalsIgnoreCase(urlScheme)) {
+        if (scheme.equals(ANY) ? !"http".equalsIgnoreCase(urlScheme) && !"https".equalsIgnoreCase(urlScheme)
+                : !scheme.equalsIgnoreCase(urlScheme)) {
             return false;
         }
         if (port != -1) {

@@ -94,10 +94,11 @@ final class SettingsReader {
             return null;
         }
         EndpointRule.Builder b = EndpointRule.builder(id);
+        boolean anyUrl = false;
         for (String url : urls) {
             try {
-                UrlPattern.parse(url);
                 b.url(url);
+                anyUrl = true;
             } catch (IllegalArgumentException e) {
                 error(p + "url", raw.get(p + "url") == null ? new RawSettings.Value(url, "settings")
                         : raw.get(p + "url"), UrlPattern.EXPECTED);
@@ -118,7 +119,8 @@ final class SettingsReader {
         String lockoutCode = value(p + "lockout-error-code", (String) null, "an error code", t -> nonEmpty(t));
         b.lockout(lockoutStatus, lockoutCode);
         b.rejectStatus(value(p + "reject-status", 429, "an HTTP status from 400 to 599", t -> intIn(t, 400, 599)));
-        return b.build();
+        // Without a valid URL the error lines already say why; there is no rule to build.
+        return anyUrl ? b.build() : null;
     }
 
     /** url, then url.2, url.3 ... in number order; each may be a comma-separated list. */

@@ -1,0 +1,56 @@
+package io.tokenguard.agent.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class EndpointCatalogTest {
+    private final EndpointCatalog catalog = EndpointCatalog.of(Arrays.asList(
+            EndpointRule.builder("eloqua").url("https://login.eloqua.com/auth/oauth2/token").build(),
+            EndpointRule.builder("okta").url("https://*.okta.com/oauth2/*/v1/token").build(),
+            EndpointRule.builder("github").url("https://github.com/login/oauth/access_token").build()));
+
+    @Test
+    void firstMatchingRuleWins() {
+        assertThat(catalog.match("https", "login.eloqua.com", -1, "/auth/oauth2/token").id()).isEqualTo("eloqua");
+        assertThat(catalog.match("https", "acme.okta.com", -1, "/oauth2/default/v1/token").id()).isEqualTo("okta");
+        assertThat(catalog.match("https", "github.com", -1, "/login/oauth/access_token").id()).isEqualTo("github");
+        assertThat(catalog.match("https", "api.example.com", -1, "/v1/users")).isNull();
+        assertThat(catalog.match("https", "api.example.com", -1, "/token")).isNull();
+        assertThat(catalog.byId("okta").urls()).hasSize(1);
+    }
+
+    @Test
+    void aWildcardLastSegmentDisablesThePrefilterButStillMatches() {
+        EndpointCatalog any = EndpointCatalog.of(Arrays.asList(
+                EndpointRule.builder("custom").url("https://idp.example/oauth/*").build()));
+        assertThat(any.match("https", "idp.example", -1, "/oauth/issue")).isNotNull();
+        assertThat(any.match("https", "idp.example", -1, "/other/issue")).isNull();
+    }
+
+    @Test
+    void matchingDoesNotAllocate() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int hits = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 100_000; i++) {
+                if (catalog.match("https", "api.example.com", -1, "/v1/customers/42/orders") != null) {
+                    hits++;
+                }
+                if (catalog.match("https", "acme.okta.com", 443, "/oauth2/default/v1/token") != null) {
+                    hits++;
+                }
+            }
+            long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            if (round == 1) {
+                // The first round warms up; after that 200,000 matches may not allocate beyond noise.
+                assertThat(allocated).as("bytes allocated by 200k matches").isLessThan(16 * 1024);
+            }
+        }
+        assertThat(hits).isEqualTo(200_000);
+    }
+}
