@@ -1,11 +1,15 @@
 package io.tokenguard.agent;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.instrument.Instrumentations;
 import io.tokenguard.agent.telemetry.AgentLog;
 import io.tokenguard.agent.telemetry.ExitSummary;
+import io.tokenguard.agent.telemetry.RunReport;
+import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.Bridge;
 import java.lang.instrument.Instrumentation;
+import java.util.Locale;
 
 /** Wires the delegate into the bridge, installs the transformations and the exit summary. */
 final class AgentInstaller {
@@ -16,18 +20,48 @@ final class AgentInstaller {
         TokenGuardDelegate delegate = new TokenGuardDelegate(settings);
         Bridge.install(delegate);
         Instrumentations.install(inst);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (settings.prometheusPort() > 0) {
+            // A scrape must answer before the first token request: start the telemetry now.
             try {
-                delegate.telemetryIfStarted().ifPresent(t -> {
-                    for (String line : ExitSummary.lines(t.registry(), settings.mode().name().toLowerCase())) {
-                        AgentLog.raw(line);
-                    }
-                });
-            } catch (Throwable ignored) {
-                // Never disturb the JVM's exit.
+                delegate.startTelemetry();
+            } catch (Throwable t) {
+                AgentLog.error("cannot start the metrics exporters (" + t.getClass().getSimpleName() + ")");
             }
-        }, "tokenguard-exit-summary"));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(delegate, settings), "tokenguard-exit-summary"));
         AgentLog.info("guarding " + settings.catalog().rules().size() + " token endpoints in "
                 + settings.mode().name().toLowerCase() + " mode" + (attached ? " (attached at runtime)" : ""));
+    }
+
+    /** Summary table, JSON report, exporters closed; last, the opt-in guardrail's exit status. */
+    private static void atExit(TokenGuardDelegate delegate, AgentSettings settings) {
+        boolean failed = false;
+        try {
+            String mode = settings.mode().name().toLowerCase(Locale.ROOT);
+            Telemetry telemetry = delegate.telemetryIfStarted().orElse(null);
+            MeterRegistry registry = telemetry == null ? null : telemetry.summaryRegistry();
+            if (registry != null) {
+                for (String line : ExitSummary.lines(registry, mode)) {
+                    AgentLog.raw(line);
+                }
+            }
+            RunReport report = RunReport.of(registry, mode);
+            failed = report.failed();
+            if (settings.reportJson() != null) {
+                report.writeTo(settings.reportJson());
+            }
+            if (telemetry != null) {
+                telemetry.close();
+            }
+            if (failed && settings.failExitCode() > 0) {
+                AgentLog.error("guardrail: " + String.join("; ", report.reasons()) + "; exit status "
+                        + settings.failExitCode() + " (tokenguard.guardrail.fail-exit-code)");
+            }
+        } catch (Throwable ignored) {
+            // Never disturb the JVM's exit.
+        }
+        if (failed && settings.failExitCode() > 0) {
+            Runtime.getRuntime().halt(settings.failExitCode());
+        }
     }
 }

@@ -72,13 +72,18 @@ final class TokenGuardDelegate implements GuardDelegate {
         return Optional.ofNullable(telemetry);
     }
 
+    /** Starts the telemetry now rather than at the first token request (for a scrape endpoint). */
+    void startTelemetry() {
+        telemetry();
+    }
+
     private Telemetry telemetry() {
         Telemetry t = telemetry;
         if (t == null) {
             synchronized (this) {
                 t = telemetry;
                 if (t == null) {
-                    t = new Telemetry();
+                    t = Telemetry.start(settings);
                     telemetry = t;
                 }
             }

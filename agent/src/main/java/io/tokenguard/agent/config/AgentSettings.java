@@ -12,6 +12,7 @@ import java.util.List;
 public final class AgentSettings {
     public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
             "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop"));
+    public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
 
     private final Mode mode;
     private final boolean strict;
@@ -22,6 +23,12 @@ public final class AgentSettings {
     private final Duration coalesceMaxWait;
     private final List<String> identityHeaders;
     private final EndpointCatalog catalog;
+    private final boolean metricsJmx;
+    private final int prometheusPort;
+    private final String prometheusHost;
+    private final String eventsFile;
+    private final String reportJson;
+    private final int failExitCode;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -33,6 +40,12 @@ public final class AgentSettings {
         this.coalesceMaxWait = b.coalesceMaxWait;
         this.identityHeaders = Collections.unmodifiableList(new ArrayList<>(b.identityHeaders));
         this.catalog = EndpointCatalog.of(b.rules);
+        this.metricsJmx = b.metricsJmx;
+        this.prometheusPort = b.prometheusPort;
+        this.prometheusHost = b.prometheusHost;
+        this.eventsFile = b.eventsFile;
+        this.reportJson = b.reportJson;
+        this.failExitCode = b.failExitCode;
     }
 
     public static Builder builder() {
@@ -76,6 +89,35 @@ public final class AgentSettings {
         return catalog;
     }
 
+    /** Whether the meters are also published as MBeans (domain {@code tokenguard}). */
+    public boolean metricsJmx() {
+        return metricsJmx;
+    }
+
+    /** Port of the Prometheus scrape endpoint, 0 when it is off. */
+    public int prometheusPort() {
+        return prometheusPort;
+    }
+
+    public String prometheusHost() {
+        return prometheusHost;
+    }
+
+    /** File that receives the violation events instead of stderr, or null. */
+    public String eventsFile() {
+        return eventsFile;
+    }
+
+    /** File that receives the JSON report at exit, or null. */
+    public String reportJson() {
+        return reportJson;
+    }
+
+    /** Exit status forced at shutdown when a violation happened, 0 when the guardrail is off. */
+    public int failExitCode() {
+        return failExitCode;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -86,6 +128,42 @@ public final class AgentSettings {
         private Duration coalesceMaxWait = Duration.ofSeconds(30);
         private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private final List<EndpointRule> rules = new ArrayList<>();
+        private boolean metricsJmx = true;
+        private int prometheusPort;
+        private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
+        private String eventsFile;
+        private String reportJson;
+        private int failExitCode;
+
+        public Builder metricsJmx(boolean value) {
+            this.metricsJmx = value;
+            return this;
+        }
+
+        public Builder prometheusPort(int value) {
+            this.prometheusPort = value;
+            return this;
+        }
+
+        public Builder prometheusHost(String value) {
+            this.prometheusHost = value;
+            return this;
+        }
+
+        public Builder eventsFile(String value) {
+            this.eventsFile = value;
+            return this;
+        }
+
+        public Builder reportJson(String value) {
+            this.reportJson = value;
+            return this;
+        }
+
+        public Builder failExitCode(int value) {
+            this.failExitCode = value;
+            return this;
+        }
 
         public Builder mode(Mode value) {
             this.mode = value;

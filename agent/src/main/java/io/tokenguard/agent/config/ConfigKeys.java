@@ -19,10 +19,17 @@ final class ConfigKeys {
     static final String CAPTURE_MAX_BYTES = "tokenguard.capture.max-bytes";
     static final String COALESCE_MAX_WAIT = "tokenguard.coalesce.max-wait";
     static final String IDENTITY_HEADERS = "tokenguard.identity.headers";
+    static final String METRICS_JMX = "tokenguard.metrics.jmx";
+    static final String METRICS_PROMETHEUS_PORT = "tokenguard.metrics.prometheus.port";
+    static final String METRICS_PROMETHEUS_HOST = "tokenguard.metrics.prometheus.host";
+    static final String EVENTS_FILE = "tokenguard.events.file";
+    static final String REPORT_JSON = "tokenguard.report.json";
+    static final String GUARDRAIL_FAIL_EXIT_CODE = "tokenguard.guardrail.fail-exit-code";
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
             CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
-            IDENTITY_HEADERS));
+            IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
+            GUARDRAIL_FAIL_EXIT_CODE));
 
     /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
     static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(

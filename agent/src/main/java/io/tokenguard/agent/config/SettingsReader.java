@@ -52,6 +52,15 @@ final class SettingsReader {
                 SettingsReader::positiveDuration));
         b.identityHeaders(value(ConfigKeys.IDENTITY_HEADERS, AgentSettings.DEFAULT_IDENTITY_HEADERS,
                 "a comma-separated list of header names", SettingsReader::lowerCaseList));
+        b.metricsJmx(value(ConfigKeys.METRICS_JMX, true, "true or false", SettingsReader::bool));
+        b.prometheusPort(value(ConfigKeys.METRICS_PROMETHEUS_PORT, 0, "a TCP port from 1 to 65535",
+                t -> intIn(t, 1, 65_535)));
+        b.prometheusHost(value(ConfigKeys.METRICS_PROMETHEUS_HOST, AgentSettings.DEFAULT_PROMETHEUS_HOST,
+                "a host name or IP address to listen on", SettingsReader::nonEmpty));
+        b.eventsFile(value(ConfigKeys.EVENTS_FILE, (String) null, "a file path", SettingsReader::nonEmpty));
+        b.reportJson(value(ConfigKeys.REPORT_JSON, (String) null, "a file path", SettingsReader::nonEmpty));
+        b.failExitCode(value(ConfigKeys.GUARDRAIL_FAIL_EXIT_CODE, 0, "an exit status from 1 to 255",
+                t -> intIn(t, 1, 255)));
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {

@@ -41,4 +41,14 @@ final class EventLog {
         }
         sink.accept(out.toString());
     }
+
+    void close() {
+        if (sink instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) sink).close();
+            } catch (Exception ignored) {
+                // Nothing left to flush.
+            }
+        }
+    }
 }

@@ -23,25 +23,7 @@ public final class ExitSummary {
     }
 
     public static List<String> lines(MeterRegistry registry, String mode) {
-        Map<String, long[]> rows = new TreeMap<>();
-        int columns = OUTCOMES.length + 3;
-        for (Counter c : registry.find("tokenguard.requests").counters()) {
-            long[] row = rows.computeIfAbsent(c.getId().getTag("endpoint"), k -> new long[columns]);
-            long n = (long) c.count();
-            row[0] += n;
-            String outcome = c.getId().getTag("outcome");
-            for (int i = 0; i < OUTCOMES.length; i++) {
-                if (OUTCOMES[i].equals(outcome)) {
-                    row[i + 2] += n;
-                }
-            }
-        }
-        for (Timer t : registry.find("tokenguard.upstream.duration").timers()) {
-            rows.computeIfAbsent(t.getId().getTag("endpoint"), k -> new long[columns])[1] += t.count();
-        }
-        for (Counter c : registry.find("tokenguard.violations").counters()) {
-            rows.computeIfAbsent(c.getId().getTag("endpoint"), k -> new long[columns])[columns - 1] += (long) c.count();
-        }
+        Map<String, long[]> rows = rows(registry);
         List<String> lines = new ArrayList<>();
         if (rows.isEmpty()) {
             return lines;
@@ -61,5 +43,32 @@ public final class ExitSummary {
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /**
+     * Per endpoint, in name order: [requests, upstream calls, one count per {@link #OUTCOMES},
+     * violations].
+     */
+    static Map<String, long[]> rows(MeterRegistry registry) {
+        Map<String, long[]> rows = new TreeMap<>();
+        int columns = OUTCOMES.length + 3;
+        for (Counter c : registry.find("tokenguard.requests").counters()) {
+            long[] row = rows.computeIfAbsent(c.getId().getTag("endpoint"), k -> new long[columns]);
+            long n = (long) c.count();
+            row[0] += n;
+            String outcome = c.getId().getTag("outcome");
+            for (int i = 0; i < OUTCOMES.length; i++) {
+                if (OUTCOMES[i].equals(outcome)) {
+                    row[i + 2] += n;
+                }
+            }
+        }
+        for (Timer t : registry.find("tokenguard.upstream.duration").timers()) {
+            rows.computeIfAbsent(t.getId().getTag("endpoint"), k -> new long[columns])[1] += t.count();
+        }
+        for (Counter c : registry.find("tokenguard.violations").counters()) {
+            rows.computeIfAbsent(c.getId().getTag("endpoint"), k -> new long[columns])[columns - 1] += (long) c.count();
+        }
+        return rows;
     }
 }

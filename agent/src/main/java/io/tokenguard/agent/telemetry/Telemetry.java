@@ -1,30 +1,55 @@
 package io.tokenguard.agent.telemetry;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.GuardListener;
 import io.tokenguard.agent.guard.Violation;
 import java.util.concurrent.TimeUnit;
 
-/** Feeds metrics, events and the exit summary from the guard's notifications. */
-public final class Telemetry implements GuardListener {
-    private final MeterRegistry registry;
+/**
+ * Feeds metrics, events and the exit summary from the guard's notifications. Meters are recorded
+ * into a composite: an in-process registry that the exit summary and the JSON report read, plus
+ * the exporters the settings turn on (JMX by default, Prometheus on request).
+ */
+public final class Telemetry implements GuardListener, AutoCloseable {
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry(Clock.SYSTEM);
+    private final SimpleMeterRegistry summary = new SimpleMeterRegistry();
     private final EventLog events;
     private final FaultReporter faults;
+    private final AutoCloseable exporters;
 
+    /** In-process registry only, events on stderr: for tests. */
     public Telemetry() {
-        this(new SimpleMeterRegistry());
-    }
-
-    public Telemetry(MeterRegistry registry) {
-        this.registry = registry;
+        this.registry.add(summary);
         this.events = new EventLog(AgentLog::raw);
         this.faults = new FaultReporter(registry);
+        this.exporters = () -> { };
     }
 
+    private Telemetry(AgentSettings settings) {
+        this.registry.add(summary);
+        this.events = new EventLog(EventSink.open(settings.eventsFile()));
+        this.faults = new FaultReporter(registry);
+        this.exporters = Exporters.start(registry, settings);
+    }
+
+    /** Telemetry with the exporters and event destination the settings ask for. */
+    public static Telemetry start(AgentSettings settings) {
+        return new Telemetry(settings);
+    }
+
+    /** Where meters are recorded: every exporter sees them. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The in-process copy of the meters, the source of the exit summary and the report. */
+    public MeterRegistry summaryRegistry() {
+        return summary;
     }
 
     @Override
@@ -51,5 +76,16 @@ public final class Telemetry implements GuardListener {
     @Override
     public void onFault(String stage, Throwable error) {
         faults.report(stage, error);
+    }
+
+    /** Stops the exporters and closes the events file; the in-process meters stay readable. */
+    @Override
+    public void close() {
+        try {
+            exporters.close();
+        } catch (Exception ignored) {
+            // Exporters are best effort.
+        }
+        events.close();
     }
 }

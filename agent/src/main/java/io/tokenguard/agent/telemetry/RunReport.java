@@ -1,0 +1,113 @@
+package io.tokenguard.agent.telemetry;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The run's outcome at exit: the summary's numbers as JSON (schema tokenguard.report/1) and a
+ * verdict, "fail" when any violation happened, with one reason per endpoint, kind and action.
+ */
+public final class RunReport {
+    public static final String SCHEMA = "tokenguard.report/1";
+    static final String KEY = "tokenguard.report.json";
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private final String mode;
+    private final Map<String, long[]> rows;
+    private final List<String> reasons;
+
+    private RunReport(String mode, Map<String, long[]> rows, List<String> reasons) {
+        this.mode = mode;
+        this.rows = rows;
+        this.reasons = reasons;
+    }
+
+    /** The report of a run; registry is null when the telemetry never started. */
+    public static RunReport of(MeterRegistry registry, String mode) {
+        if (registry == null) {
+            return new RunReport(mode, Collections.<String, long[]>emptyMap(), Collections.<String>emptyList());
+        }
+        Map<String, Long> byKind = new TreeMap<>();
+        for (Counter c : registry.find("tokenguard.violations").counters()) {
+            long n = (long) c.count();
+            if (n > 0) {
+                String reason = c.getId().getTag("endpoint") + ": " + c.getId().getTag("kind") + " ("
+                        + c.getId().getTag("action") + ")";
+                byKind.merge(reason, n, Long::sum);
+            }
+        }
+        List<String> reasons = new ArrayList<>();
+        for (Map.Entry<String, Long> e : byKind.entrySet()) {
+            reasons.add(e.getKey() + " x" + e.getValue());
+        }
+        return new RunReport(mode, ExitSummary.rows(registry), reasons);
+    }
+
+    public boolean failed() {
+        return !reasons.isEmpty();
+    }
+
+    public List<String> reasons() {
+        return Collections.unmodifiableList(reasons);
+    }
+
+    public String toJson() {
+        StringWriter out = new StringWriter(512);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("schema", SCHEMA);
+            g.writeStringField("mode", mode);
+            g.writeArrayFieldStart("endpoints");
+            for (Map.Entry<String, long[]> e : rows.entrySet()) {
+                long[] row = e.getValue();
+                g.writeStartObject();
+                g.writeStringField("endpoint", e.getKey());
+                g.writeNumberField("requests", row[0]);
+                g.writeNumberField("upstream", row[1]);
+                g.writeObjectFieldStart("outcomes");
+                for (int i = 0; i < ExitSummary.OUTCOMES.length; i++) {
+                    if (row[i + 2] > 0) {
+                        g.writeNumberField(ExitSummary.OUTCOMES[i], row[i + 2]);
+                    }
+                }
+                g.writeEndObject();
+                g.writeNumberField("violations", row[row.length - 1]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("verdict", failed() ? "fail" : "pass");
+            if (failed()) {
+                g.writeArrayFieldStart("reasons");
+                for (String reason : reasons) {
+                    g.writeString(reason);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write report", e);
+        }
+        return out.toString();
+    }
+
+    /** Writes the report (replacing the file); a failure costs one error line. */
+    public void writeTo(String path) {
+        try {
+            Files.write(Paths.get(path), (toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            AgentLog.error("cannot write " + KEY + "=" + path + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+}
