@@ -1,0 +1,266 @@
+package io.tokenguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tokenguard.sample.idp.EmulatedIdp;
+import io.tokenguard.sample.idp.IdpOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The agent's outputs seen from outside: Prometheus scrape, events file, JSON report, guardrail. */
+class TelemetryIT {
+    private static final String[] BREACH = {"--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
+        "--threads", "1", "--iterations", "5"};
+    private static final String[] CLEAN = {"--provider", "eloqua", "--users", "alice", "--threads", "4",
+        "--iterations", "5"};
+    private static final List<String> EVENT_FIELDS = Arrays.asList("tokenguard", "ts", "endpoint", "client", "user",
+            "grant", "kind", "action", "limit", "retryAfterSeconds");
+    private static final Pattern CACHE_SAMPLE = Pattern.compile(
+            "(?m)^tokenguard_requests_total\\{[^}]*endpoint=\"eloqua\"[^}]*outcome=\"cache\"[^}]*\\} (\\S+)$");
+
+    private static EmulatedIdp idp;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startIdp() throws Exception {
+        idp = EmulatedIdp.start(IdpOptions.defaults());
+    }
+
+    @AfterAll
+    static void stopIdp() {
+        if (idp != null) {
+            idp.close();
+        }
+    }
+
+    @BeforeEach
+    void resetIdp() {
+        idp.reset();
+    }
+
+    static Stream<Jdk> jdks() {
+        return Jdk.all().stream();
+    }
+
+    private static JavaProcess guardedApp(Jdk jdk) {
+        return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void prometheusScrapesTheCountersWhileTheAppRuns(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        int port = freePort();
+        CompletableFuture<JavaProcess.Result> app = CompletableFuture.supplyAsync(() -> {
+            try {
+                return guardedApp(jdk).property("tokenguard.metrics.prometheus.port", Integer.toString(port))
+                        .args(CLEAN).args("--rounds", "2", "--round-gap-ms", "3000").run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+
+        String metrics = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    HttpResponse<String> r = http.send(scrape, HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 ? r.body() : "";
+                }, body -> CACHE_SAMPLE.matcher(body).find() || app.isDone());
+
+        JavaProcess.Result run = app.get(120, TimeUnit.SECONDS);
+        Matcher cache = CACHE_SAMPLE.matcher(metrics);
+        assertThat(cache.find()).as(metrics + "\n" + run).isTrue();
+        assertThat(Double.parseDouble(cache.group(1))).isPositive();
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.stderr).doesNotContain("SLF4J", "ERROR");
+        assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aPrometheusPortInUseCostsOneLineAndTheGuardKeepsWorking(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = taken.getLocalPort();
+
+            JavaProcess.Result run = guardedApp(jdk)
+                    .property("tokenguard.metrics.prometheus.port", Integer.toString(port)).args(CLEAN).run();
+
+            List<String> errors = run.stderr.lines().filter(l -> l.contains("ERROR")).collect(Collectors.toList());
+            assertThat(errors).as(run.toString()).hasSize(1);
+            assertThat(errors.get(0)).contains("tokenguard.metrics.prometheus.port", Integer.toString(port));
+            assertThat(run.exitCode).isZero();
+            assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(20);
+            assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void violationEventsGoToTheEventsFileAsJsonLinesWithoutSecrets(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path events = dir.resolve("events.jsonl");
+
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.events.file", events.toString())
+                .args(BREACH).run();
+
+        List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
+        assertThat(lines).as(run.toString()).hasSize(5);
+        for (String line : lines) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = (Map<String, Object>) Json.parse(line);
+            assertThat(event).containsKeys(EVENT_FIELDS.toArray(new String[0]));
+            assertThat(event.get("kind")).isEqualTo("local_limit");
+            assertThat(line).doesNotContain("WRONG", "alice-pw", "sample-app-secret");
+        }
+        assertThat(run.stderr).doesNotContain("\"tokenguard\":\"violation\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anUnwritableEventsFileCostsOneLineAndEventsGoToStderr(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path events = dir.resolve("no-such-dir").resolve("events.jsonl");
+
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.events.file", events.toString())
+                .args(BREACH).run();
+
+        List<String> errors = run.stderr.lines().filter(l -> l.contains("ERROR")).collect(Collectors.toList());
+        assertThat(errors).as(run.toString()).hasSize(1);
+        assertThat(errors.get(0)).contains("tokenguard.events.file", events.toString());
+        assertThat(run.stderr).contains("\"kind\":\"local_limit\"");
+        assertThat(run.sample().row("eloqua", "bob").status(200)).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theJsonReportOfACleanRunPasses(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path report = dir.resolve("report.json");
+
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.report.json", report.toString())
+                .args(CLEAN).run();
+
+        Map<String, Object> json = report(report, run);
+        assertThat(json.get("schema")).isEqualTo("tokenguard.report/1");
+        assertThat(json.get("mode")).isEqualTo("enforce");
+        assertThat(json.get("verdict")).isEqualTo("pass");
+        assertThat(json).doesNotContainKey("reasons");
+        Map<String, Object> eloqua = endpoint(json, "eloqua");
+        assertThat(number(eloqua, "requests")).isEqualTo(20);
+        assertThat(number(eloqua, "upstream")).isEqualTo(1);
+        assertThat(number(eloqua, "violations")).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outcomes = (Map<String, Object>) eloqua.get("outcomes");
+        long answered = outcomes.values().stream().mapToLong(v -> ((Number) v).longValue()).sum();
+        assertThat(answered).isEqualTo(20);
+        assertThat(((Number) outcomes.getOrDefault("cache", 0)).longValue()
+                + ((Number) outcomes.getOrDefault("coalesced", 0)).longValue()).isEqualTo(19);
+        assertThat(run.exitCode).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theJsonReportOfABreachFailsWithReasons(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path report = dir.resolve("report.json");
+
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.report.json", report.toString())
+                .args(BREACH).run();
+
+        Map<String, Object> json = report(report, run);
+        assertThat(json.get("verdict")).isEqualTo("fail");
+        assertThat(json.get("reasons")).asList().containsExactly("eloqua: local_limit (rejected) x5");
+        assertThat(number(endpoint(json, "eloqua"), "violations")).isEqualTo(5);
+        assertThat(Files.readString(report)).doesNotContain("WRONG", "alice-pw", "sample-app-secret");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theGuardrailTurnsABreachIntoItsExitStatusAndLeavesACleanRunAlone(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path report = dir.resolve("report.json");
+
+        JavaProcess.Result breach = guardedApp(jdk).property("tokenguard.guardrail.fail-exit-code", "42")
+                .property("tokenguard.report.json", report.toString()).args(BREACH).run();
+
+        assertThat(breach.exitCode).as(breach.toString()).isEqualTo(42);
+        assertThat(report(report, breach).get("verdict")).isEqualTo("fail");
+        assertThat(breach.stderr).contains("tokenguard.guardrail.fail-exit-code", "tokenguard: summary");
+
+        idp.reset();
+        JavaProcess.Result clean = guardedApp(jdk).property("tokenguard.guardrail.fail-exit-code", "42")
+                .args(CLEAN).run();
+
+        assertThat(clean.exitCode).as(clean.toString()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anInvalidGuardrailExitCodeIsOneErrorLine(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.guardrail.fail-exit-code", "256")
+                .property("tokenguard.metrics.prometheus.port", "0").args(CLEAN).run();
+
+        assertThat(run.stderr).contains("tokenguard.guardrail.fail-exit-code='256'",
+                "tokenguard.metrics.prometheus.port='0'");
+        // Like any bad setting: the agent stays off and the app runs on, unguarded.
+        assertThat(run.stderr).doesNotContain("tokenguard: summary");
+        assertThat(run.sample().row("eloqua", "alice").asked()).isEqualTo(20);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> report(Path file, JavaProcess.Result run) throws IOException {
+        assertThat(file).as(run.toString()).exists();
+        return (Map<String, Object>) Json.parse(Files.readString(file));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> endpoint(Map<String, Object> report, String id) {
+        return ((List<Object>) report.get("endpoints")).stream().map(e -> (Map<String, Object>) e)
+                .filter(e -> id.equals(e.get("endpoint"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no endpoint " + id + " in " + report));
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        return ((Number) map.get(key)).longValue();
+    }
+}
