@@ -97,7 +97,9 @@ final class TokenGuardDelegate implements GuardDelegate {
             synchronized (this) {
                 g = guard;
                 if (g == null) {
-                    g = new Guard(settings, GuardClock.SYSTEM, telemetry());
+                    Telemetry t = telemetry();
+                    t.startJmx();
+                    g = new Guard(settings, GuardClock.SYSTEM, t);
                     guard = g;
                 }
             }

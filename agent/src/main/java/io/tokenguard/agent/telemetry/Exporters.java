@@ -8,14 +8,11 @@ import io.micrometer.jmx.JmxConfig;
 import io.micrometer.jmx.JmxMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tokenguard.agent.config.AgentSettings;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -27,46 +24,34 @@ final class Exporters {
     private Exporters() {
     }
 
-    static AutoCloseable start(CompositeMeterRegistry composite, AgentSettings settings) {
-        List<AutoCloseable> started = new ArrayList<>();
-        if (settings.metricsJmx()) {
-            try {
-                JmxMeterRegistry jmx = new JmxMeterRegistry(new JmxConfig() {
-                    @Override
-                    public String get(String key) {
-                        return null;
-                    }
-
-                    @Override
-                    public String domain() {
-                        return JMX_DOMAIN;
-                    }
-                }, Clock.SYSTEM, HierarchicalNameMapper.DEFAULT);
-                composite.add(jmx);
-                started.add(() -> {
-                    composite.remove(jmx);
-                    jmx.close();
-                });
-            } catch (Throwable t) {
-                AgentLog.error("cannot publish metrics over JMX (" + t.getClass().getSimpleName()
-                        + "); set tokenguard.metrics.jmx=false to skip it");
-            }
-        }
-        if (settings.prometheusPort() > 0) {
-            AutoCloseable prometheus = prometheus(composite, settings.prometheusHost(), settings.prometheusPort());
-            if (prometheus != null) {
-                started.add(prometheus);
-            }
-        }
-        return () -> {
-            for (AutoCloseable c : started) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // Best effort at exit.
+    /**
+     * Publishes the meters as MBeans. The platform MBean server is created on first use; apps
+     * that install their own JMX or logging set-up early (application servers) expect to do that
+     * themselves, so this runs at the first token request, never in premain.
+     */
+    static AutoCloseable jmx(CompositeMeterRegistry composite) {
+        try {
+            JmxMeterRegistry jmx = new JmxMeterRegistry(new JmxConfig() {
+                @Override
+                public String get(String key) {
+                    return null;
                 }
-            }
-        };
+
+                @Override
+                public String domain() {
+                    return JMX_DOMAIN;
+                }
+            }, Clock.SYSTEM, HierarchicalNameMapper.DEFAULT);
+            composite.add(jmx);
+            return () -> {
+                composite.remove(jmx);
+                jmx.close();
+            };
+        } catch (Throwable t) {
+            AgentLog.error("cannot publish metrics over JMX (" + t.getClass().getSimpleName()
+                    + "); set tokenguard.metrics.jmx=false to skip it");
+            return null;
+        }
     }
 
     /**
@@ -74,7 +59,7 @@ final class Exporters {
      * the daemon flag of the thread that starts it, so it is started from a daemon thread: the
      * endpoint never keeps the app's JVM alive.
      */
-    private static AutoCloseable prometheus(CompositeMeterRegistry composite, String host, int port) {
+    static AutoCloseable prometheus(CompositeMeterRegistry composite, String host, int port) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer server;
         try {

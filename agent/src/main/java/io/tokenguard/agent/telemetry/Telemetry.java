@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.GuardListener;
 import io.tokenguard.agent.guard.Violation;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,26 +22,48 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     private final SimpleMeterRegistry summary = new SimpleMeterRegistry();
     private final EventLog events;
     private final FaultReporter faults;
-    private final AutoCloseable exporters;
+    private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
+    private final boolean jmxWanted;
+    private boolean jmxStarted;
 
     /** In-process registry only, events on stderr: for tests. */
     public Telemetry() {
         this.registry.add(summary);
         this.events = new EventLog(AgentLog::raw);
         this.faults = new FaultReporter(registry);
-        this.exporters = () -> { };
+        this.jmxWanted = false;
     }
 
     private Telemetry(AgentSettings settings) {
         this.registry.add(summary);
         this.events = new EventLog(EventSink.open(settings.eventsFile()));
         this.faults = new FaultReporter(registry);
-        this.exporters = Exporters.start(registry, settings);
+        this.jmxWanted = settings.metricsJmx();
+        if (settings.prometheusPort() > 0) {
+            add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort()));
+        }
     }
 
-    /** Telemetry with the exporters and event destination the settings ask for. */
+    /**
+     * Telemetry with the event destination and the Prometheus endpoint the settings ask for; JMX
+     * follows with {@link #startJmx()} (at the first token request).
+     */
     public static Telemetry start(AgentSettings settings) {
         return new Telemetry(settings);
+    }
+
+    /** Publishes the meters over JMX when the settings want it; once, later calls do nothing. */
+    public synchronized void startJmx() {
+        if (jmxWanted && !jmxStarted) {
+            jmxStarted = true;
+            add(Exporters.jmx(registry));
+        }
+    }
+
+    private void add(AutoCloseable exporter) {
+        if (exporter != null) {
+            exporters.add(exporter);
+        }
     }
 
     /** Where meters are recorded: every exporter sees them. */
@@ -81,11 +105,14 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     /** Stops the exporters and closes the events file; the in-process meters stay readable. */
     @Override
     public void close() {
-        try {
-            exporters.close();
-        } catch (Exception ignored) {
-            // Exporters are best effort.
+        for (AutoCloseable exporter : exporters) {
+            try {
+                exporter.close();
+            } catch (Exception ignored) {
+                // Exporters are best effort.
+            }
         }
+        exporters.clear();
         events.close();
     }
 }

@@ -167,4 +167,43 @@ class ConfigLoaderTest {
         assertThat(load("mode=OBSERVE", Collections.emptyMap(), new Properties()).settings().mode())
                 .isEqualTo(Mode.OBSERVE);
     }
+
+    @Test
+    void telemetrySettingsHaveDefaultsAndAreReadFromEverySource() {
+        AgentSettings defaults = load(null, Collections.emptyMap(), new Properties()).settings();
+        assertThat(defaults.metricsJmx()).isTrue();
+        assertThat(defaults.prometheusPort()).isZero();
+        assertThat(defaults.prometheusHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.eventsFile()).isNull();
+        assertThat(defaults.reportJson()).isNull();
+        assertThat(defaults.failExitCode()).isZero();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("TOKENGUARD_METRICS_PROMETHEUS_PORT", "9464");
+        env.put("TOKENGUARD_GUARDRAIL_FAIL_EXIT_CODE", "3");
+        ConfigResult r = load("metrics.jmx=false", env, props("tokenguard.metrics.prometheus.host", "0.0.0.0",
+                "tokenguard.events.file", "/tmp/events.jsonl", "tokenguard.report.json", "/tmp/report.json"));
+        assertThat(r.errors()).isEmpty();
+        AgentSettings s = r.settings();
+        assertThat(s.metricsJmx()).isFalse();
+        assertThat(s.prometheusPort()).isEqualTo(9464);
+        assertThat(s.prometheusHost()).isEqualTo("0.0.0.0");
+        assertThat(s.eventsFile()).isEqualTo("/tmp/events.jsonl");
+        assertThat(s.reportJson()).isEqualTo("/tmp/report.json");
+        assertThat(s.failExitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void invalidTelemetrySettingsAreOneErrorLineEach() {
+        ConfigResult r = load(null, Collections.emptyMap(), props("tokenguard.metrics.jmx", "yes",
+                "tokenguard.metrics.prometheus.port", "65536", "tokenguard.guardrail.fail-exit-code", "0",
+                "tokenguard.events.file", " "));
+        assertThat(r.errors()).hasSize(4);
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.metrics.jmx='yes'", "true or false"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.metrics.prometheus.port='65536'",
+                "1 to 65535"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.guardrail.fail-exit-code='0'",
+                "1 to 255"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.events.file=", "a file path"));
+    }
 }

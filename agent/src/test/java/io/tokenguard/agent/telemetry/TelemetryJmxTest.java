@@ -15,6 +15,8 @@ class TelemetryJmxTest {
     @Test
     void aRecordedRequestIsAnMBeanInTheTokenguardDomain() throws Exception {
         try (Telemetry telemetry = Telemetry.start(AgentSettings.builder().build())) {
+            assertThat(SERVER.queryNames(new ObjectName("tokenguard:*"), null)).isEmpty();
+            telemetry.startJmx();
             telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
             telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
 
@@ -31,6 +33,7 @@ class TelemetryJmxTest {
     @Test
     void jmxOffPublishesNoMBean() throws Exception {
         try (Telemetry telemetry = Telemetry.start(AgentSettings.builder().metricsJmx(false).build())) {
+            telemetry.startJmx();
             telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
 
             assertThat(SERVER.queryNames(new ObjectName("tokenguard:*"), null)).isEmpty();
