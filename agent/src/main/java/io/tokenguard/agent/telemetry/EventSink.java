@@ -30,7 +30,7 @@ final class EventSink implements Consumer<String>, AutoCloseable {
         try {
             Writer w = new OutputStreamWriter(new FileOutputStream(path, true), StandardCharsets.UTF_8);
             return new EventSink(path, w);
-        } catch (IOException | SecurityException e) {
+        } catch (IOException | RuntimeException e) {
             AgentLog.error("cannot write " + KEY + "=" + path + " (" + e.getClass().getSimpleName()
                     + "); violation events go to stderr");
             return new EventSink(path, null);

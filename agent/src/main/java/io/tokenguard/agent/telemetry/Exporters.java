@@ -60,6 +60,16 @@ final class Exporters {
      * endpoint never keeps the app's JVM alive.
      */
     static AutoCloseable prometheus(CompositeMeterRegistry composite, String host, int port) {
+        try {
+            return startPrometheus(composite, host, port);
+        } catch (Throwable t) {
+            AgentLog.error("cannot serve " + PROMETHEUS_PORT_KEY + "=" + port + " on " + host + " ("
+                    + t.getClass().getSimpleName() + "); metrics are not exported to Prometheus");
+            return null;
+        }
+    }
+
+    private static AutoCloseable startPrometheus(CompositeMeterRegistry composite, String host, int port) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer server;
         try {
