@@ -12,6 +12,7 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--client urlconnection|jdkhttp|jdkhttp-async]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
 
     String idp;
@@ -24,6 +25,7 @@ final class AppOptions {
     int rounds = 1;
     long roundGapMillis;
     String consumer = Credentials.DEFAULT_CONSUMER;
+    String client = "urlconnection";
     boolean quiet;
     String probe;
     String method = "GET";
@@ -85,6 +87,13 @@ final class AppOptions {
                 break;
             case "--iterations":
                 iterations = number(name, value, 0);
+                break;
+            case "--client":
+                if (!value.equals("urlconnection") && !value.equals("jdkhttp") && !value.equals("jdkhttp-async")) {
+                    throw new IllegalArgumentException("--client wants urlconnection, jdkhttp or jdkhttp-async, got "
+                            + value);
+                }
+                client = value;
                 break;
             case "--users":
                 users = list(value);

@@ -27,6 +27,9 @@ final class HttpCall {
         }
     }
 
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp (send) or jdkhttp-async (sendAsync). */
+    static volatile String client = "urlconnection";
+
     private HttpCall() {
     }
 
@@ -40,6 +43,9 @@ final class HttpCall {
 
     private static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (!"urlconnection".equals(client)) {
+            return JdkHttpClientCall.send("jdkhttp-async".equals(client), method, url, headers, body);
+        }
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         // Bounded so a stuck server or agent fails the run instead of hanging it.
         c.setConnectTimeout(TIMEOUT_MILLIS);
