@@ -4,9 +4,7 @@ import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.instrument.Instrumentations;
 import io.tokenguard.agent.telemetry.AgentLog;
 import io.tokenguard.agent.telemetry.ExitSummary;
-import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
 import io.tokenguard.bootstrap.Bridge;
-import io.tokenguard.bootstrap.JavaHttpClientHook;
 import java.lang.instrument.Instrumentation;
 
 /** Wires the delegate into the bridge, installs the transformations and the exit summary. */
@@ -17,7 +15,6 @@ final class AgentInstaller {
     static void install(Instrumentation inst, AgentSettings settings, boolean attached) throws Exception {
         TokenGuardDelegate delegate = new TokenGuardDelegate(settings);
         Bridge.install(delegate);
-        JavaHttpClientHook.install(new JavaHttpClientAdapter());
         Instrumentations.install(inst);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -1,22 +1,38 @@
 package io.tokenguard.agent.instrument;
 
 import io.tokenguard.agent.instrument.javahttp.HttpClientSendAsyncPatch;
+import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
+import io.tokenguard.agent.instrument.okhttp.OkHttpAdapter;
+import io.tokenguard.agent.instrument.okhttp.OkHttpClientPatch;
 import io.tokenguard.agent.instrument.urlconnection.UrlOpenConnectionPatch;
 import io.tokenguard.agent.telemetry.AgentLog;
 import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.JavaHttpClientHook;
+import io.tokenguard.bootstrap.OkHttpHook;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
-/** Installs the client adapters' bytecode changes. */
+/** Installs the client adapters: their hooks in the bridge, and the bytecode changes that call them. */
 public final class Instrumentations {
+    private static final String OKHTTP_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.okhttp.";
+
     private Instrumentations() {
     }
 
     public static void install(Instrumentation inst) throws Exception {
-        List<JdkPatch> patches = Arrays.asList(new UrlOpenConnectionPatch(), new HttpClientSendAsyncPatch());
+        ClassLoader agentLoader = Instrumentations.class.getClassLoader();
+        JavaHttpClientHook.install(new JavaHttpClientAdapter());
+        Map<ClassLoader, ClassLoader> adapterLoaders = Collections.synchronizedMap(new WeakHashMap<>());
+        OkHttpHook.install(new OkHttpAdapter(appLoader -> adapterLoaders.computeIfAbsent(appLoader,
+                l -> new AdapterClassLoader(l, OKHTTP_ADAPTER_PACKAGE, agentLoader))));
+
+        List<ClassPatch> jdkPatches = Arrays.asList(new UrlOpenConnectionPatch(), new HttpClientSendAsyncPatch());
+        List<ClassPatch> libraryPatches = Collections.singletonList(new OkHttpClientPatch());
         // Code patched into java.base and java.net.http calls the bridge, which lives in the bootstrap
         // loader's unnamed module; named modules read it only when told to (Add-Opens is ignored for agents).
         Module bridge = Bridge.class.getModule();
@@ -25,14 +41,14 @@ public final class Instrumentations {
                     inst.redefineModule(m, Collections.singleton(bridge), Collections.emptyMap(),
                             Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap()));
         }
-        JdkPatchTransformer transformer = new JdkPatchTransformer(patches);
+        ClassPatchTransformer transformer = new ClassPatchTransformer(jdkPatches, libraryPatches);
         inst.addTransformer(transformer, true);
         // java.net.URL is always loaded by now; the others only when attached to a running app.
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            for (JdkPatch patch : patches) {
-                if ((c.getClassLoader() == null || c.getClassLoader() == ClassLoader.getPlatformClassLoader())
-                        && c.getName().replace('.', '/').equals(patch.className())) {
+            String name = c.getName().replace('.', '/');
+            for (ClassPatch patch : concat(jdkPatches, libraryPatches)) {
+                if (name.equals(patch.className()) && inst.isModifiableClass(c)) {
                     loaded.add(c);
                 }
             }
@@ -43,5 +59,11 @@ public final class Instrumentations {
         if (!transformer.patched(new UrlOpenConnectionPatch().className())) {
             AgentLog.warn("could not instrument java.net.URL; HttpURLConnection requests are not guarded");
         }
+    }
+
+    private static List<ClassPatch> concat(List<ClassPatch> a, List<ClassPatch> b) {
+        List<ClassPatch> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

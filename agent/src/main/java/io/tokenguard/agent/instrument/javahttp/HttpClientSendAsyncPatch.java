@@ -1,6 +1,6 @@
 package io.tokenguard.agent.instrument.javahttp;
 
-import io.tokenguard.agent.instrument.JdkPatch;
+import io.tokenguard.agent.instrument.ClassPatch;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -15,7 +15,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * {@code cf = JavaHttpClientHook.sendAsync(this, request, handler, pph, executor); if (cf != null) return cf;}.
  * ASM rather than an AgentBuilder for the same reason as the URL patch: no Byte Buddy start-up cost.
  */
-public final class HttpClientSendAsyncPatch implements JdkPatch {
+public final class HttpClientSendAsyncPatch implements ClassPatch {
     static final String CLASS = "jdk/internal/net/http/HttpClientImpl";
     private static final String FUNNEL_DESCRIPTOR = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"

@@ -1,6 +1,6 @@
 package io.tokenguard.agent.instrument.urlconnection;
 
-import io.tokenguard.agent.instrument.JdkPatch;
+import io.tokenguard.agent.instrument.ClassPatch;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * class loading (measured: ~1,100 classes) and this costs a few dozen classes. Method bodies only,
  * no new members, as retransformation requires.
  */
-public final class UrlOpenConnectionPatch implements JdkPatch {
+public final class UrlOpenConnectionPatch implements ClassPatch {
     static final String URL_CLASS = "java/net/URL";
     private static final String BRIDGE = "io/tokenguard/bootstrap/Bridge";
     private static final String WRAP_DESCRIPTOR = "(Ljava/net/URL;Ljava/net/URLConnection;)Ljava/net/URLConnection;";

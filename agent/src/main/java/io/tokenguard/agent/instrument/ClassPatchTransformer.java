@@ -8,29 +8,34 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Applies the JDK patches as their classes load (or are retransformed). Registered for the JVM's
- * life so that a later retransformation by another agent keeps our change. A class that cannot be
- * patched stays as it was; the client it belongs to is then simply not guarded.
+ * Applies the patches as their classes load (or are retransformed): JDK patches to classes of the
+ * boot and platform loaders only (java.base, java.net.http), library patches to any other loader.
+ * Registered for the JVM's life so that a later retransformation by another agent keeps our change.
+ * A class that cannot be patched stays as it was; its client is then simply not guarded. Cost for
+ * every other class: a string comparison per patch.
  */
-final class JdkPatchTransformer implements ClassFileTransformer {
+final class ClassPatchTransformer implements ClassFileTransformer {
     private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-    private final List<JdkPatch> patches;
+    private final List<ClassPatch> jdkPatches;
+    private final List<ClassPatch> libraryPatches;
     private final Set<String> patched = ConcurrentHashMap.newKeySet();
 
-    JdkPatchTransformer(List<JdkPatch> patches) {
-        this.patches = patches;
+    ClassPatchTransformer(List<ClassPatch> jdkPatches, List<ClassPatch> libraryPatches) {
+        this.jdkPatches = jdkPatches;
+        this.libraryPatches = libraryPatches;
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        // JDK classes only: java.base is the boot loader's, java.net.http the platform loader's.
-        if (className == null || (loader != null && loader != PLATFORM)) {
+        if (className == null || loader instanceof AdapterClassLoader) {
             return null;
         }
+        boolean jdk = loader == null || loader == PLATFORM;
+        List<ClassPatch> patches = jdk ? jdkPatches : libraryPatches;
         for (int i = 0; i < patches.size(); i++) {
-            JdkPatch patch = patches.get(i);
+            ClassPatch patch = patches.get(i);
             if (patch.className().equals(className)) {
                 try {
                     byte[] result = patch.apply(classfileBuffer);
