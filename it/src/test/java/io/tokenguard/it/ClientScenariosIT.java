@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * End to end: the unmodified sample app in a child JVM with -javaagent:agent/target/tokenguard-agent.jar,
  * against the emulated IdP running in this JVM. Every test runs on each JDK of {@link Jdk#all()}; the
- * shared scenarios also once per HTTP client (HttpURLConnection, java.net.http send and sendAsync).
+ * shared scenarios also once per HTTP client of {@link Client#all()} (HttpURLConnection, java.net.http
+ * send and sendAsync, OkHttp 3.x, 4.x and 5.x execute and enqueue).
  */
 class ClientScenariosIT {
     private static EmulatedIdp idp;
@@ -44,21 +45,20 @@ class ClientScenariosIT {
 
     /** The shared scenarios run once per JDK and per HTTP client the sample app can use. */
     static Stream<Arguments> clients() {
-        return Jdk.all().stream().flatMap(jdk -> Stream.of("urlconnection", "jdkhttp", "jdkhttp-async")
-                .map(client -> Arguments.of(jdk, client)));
+        return Jdk.all().stream().flatMap(jdk -> Client.all().stream().map(client -> Arguments.of(jdk, client)));
     }
 
     private static JavaProcess guardedApp(Jdk jdk) {
         return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
     }
 
-    private static JavaProcess guardedApp(Jdk jdk, String client) {
-        return guardedApp(jdk).args("--client", client);
+    private static JavaProcess guardedApp(Jdk jdk, Client client) throws java.io.IOException {
+        return client.applyTo(guardedApp(jdk));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("clients")
-    void manyThreadsAskingForOneUsersTokenMakeOneUpstreamCall(Jdk jdk, String client) throws Exception {
+    void manyThreadsAskingForOneUsersTokenMakeOneUpstreamCall(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         JavaProcess.Result run = guardedApp(jdk, client)
                 .args("--provider", "eloqua", "--users", "alice", "--threads", "8", "--iterations", "25").run();
@@ -81,7 +81,7 @@ class ClientScenariosIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("clients")
-    void aWrongPasswordOrAnotherUserIsNeverServedSomeoneElsesToken(Jdk jdk, String client) throws Exception {
+    void aWrongPasswordOrAnotherUserIsNeverServedSomeoneElsesToken(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         // One thread so the order is fixed: alice signs in first, then the wrong password, then bob.
         JavaProcess.Result run = guardedApp(jdk, client).args("--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
@@ -108,7 +108,7 @@ class ClientScenariosIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("clients")
-    void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk, String client) throws Exception {
+    void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         idp.lockTwitterFor(Duration.ofSeconds(3));
         // The app pauses 3.5 s between its two rounds (its own pacing, not the test's).
@@ -129,17 +129,17 @@ class ClientScenariosIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("clients")
-    void observeModeChangesNothingOnTheWireButCountsWhatEnforceWouldDo(Jdk jdk, String client) throws Exception {
+    void observeModeChangesNothingOnTheWireButCountsWhatEnforceWouldDo(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         String[] app = {"--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice", "--threads", "4",
-            "--iterations", "5", "--client", client};
-        JavaProcess.Result bare = JavaProcess.on(jdk).args(app).run();
+            "--iterations", "5"};
+        JavaProcess.Result bare = client.applyTo(JavaProcess.on(jdk)).args(app).run();
         int bareCalls = idp.tokenCalls("eloqua");
         SampleResult.Row bareRow = bare.sample().row("eloqua", "alice");
         idp.reset();
 
-        JavaProcess.Result observed = JavaProcess.on(jdk).withAgent("mode=observe").guardingLoopbackIdp()
-                .args(app).run();
+        JavaProcess.Result observed = client.applyTo(JavaProcess.on(jdk).withAgent("mode=observe")
+                .guardingLoopbackIdp()).args(app).run();
 
         SampleResult.Row observedRow = observed.sample().row("eloqua", "alice");
         assertThat(idp.tokenCalls("eloqua")).as(observed.toString()).isEqualTo(bareCalls).isEqualTo(20);

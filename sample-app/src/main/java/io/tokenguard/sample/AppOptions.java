@@ -12,8 +12,11 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
-            "         [--client urlconnection|jdkhttp|jdkhttp-async]",
+            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
+
+    /** okhttp* needs OkHttp (3.x, 4.x or 5.x) on the class path; the others are the JDK's own. */
+    static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");
@@ -89,9 +92,9 @@ final class AppOptions {
                 iterations = number(name, value, 0);
                 break;
             case "--client":
-                if (!value.equals("urlconnection") && !value.equals("jdkhttp") && !value.equals("jdkhttp-async")) {
-                    throw new IllegalArgumentException("--client wants urlconnection, jdkhttp or jdkhttp-async, got "
-                            + value);
+                if (!java.util.Arrays.asList(CLIENTS).contains(value)) {
+                    throw new IllegalArgumentException("--client wants one of " + String.join(", ", CLIENTS)
+                            + ", got " + value);
                 }
                 client = value;
                 break;

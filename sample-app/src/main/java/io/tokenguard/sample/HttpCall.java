@@ -27,7 +27,7 @@ final class HttpCall {
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp (send) or jdkhttp-async (sendAsync). */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
@@ -43,6 +43,9 @@ final class HttpCall {
 
     private static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("okhttp")) {
+            return OkHttpCall.send("okhttp-async".equals(client), method, url, headers, body);
+        }
         if (!"urlconnection".equals(client)) {
             return JdkHttpClientCall.send("jdkhttp-async".equals(client), method, url, headers, body);
         }
