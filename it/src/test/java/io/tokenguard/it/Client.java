@@ -25,7 +25,10 @@ public final class Client {
                 new Client("jdkhttp-async", null),
                 new Client("okhttp", "okhttp-3.14.9"), new Client("okhttp-async", "okhttp-3.14.9"),
                 new Client("okhttp", "okhttp-4.12.0"), new Client("okhttp-async", "okhttp-4.12.0"),
-                new Client("okhttp", "okhttp-5.5.1"), new Client("okhttp-async", "okhttp-5.5.1"));
+                new Client("okhttp", "okhttp-5.5.1"), new Client("okhttp-async", "okhttp-5.5.1"),
+                new Client("apache4", "httpclient-4.5.14"), new Client("apache4-handler", "httpclient-4.5.14"),
+                new Client("apache5", "httpclient5-5.4.4"), new Client("apache5-handler", "httpclient5-5.4.4"),
+                new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"));
     }
 
     /** The sample app, set up to use this client. */

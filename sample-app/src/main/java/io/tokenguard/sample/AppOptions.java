@@ -12,11 +12,12 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
-            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async]",
+            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
 
-    /** okhttp* needs OkHttp (3.x, 4.x or 5.x) on the class path; the others are the JDK's own. */
-    static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async"};
+    /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
+    static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
+        "apache4-handler", "apache5", "apache5-handler"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");

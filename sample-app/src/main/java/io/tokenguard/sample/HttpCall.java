@@ -27,7 +27,7 @@ final class HttpCall {
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async. */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
@@ -43,6 +43,12 @@ final class HttpCall {
 
     private static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("apache5")) {
+            return ApacheHttpClient5Call.send("apache5-handler".equals(client), method, url, headers, body);
+        }
+        if (client.startsWith("apache4")) {
+            return ApacheHttpClientCall.send("apache4-handler".equals(client), method, url, headers, body);
+        }
         if (client.startsWith("okhttp")) {
             return OkHttpCall.send("okhttp-async".equals(client), method, url, headers, body);
         }

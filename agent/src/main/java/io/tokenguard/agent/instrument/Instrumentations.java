@@ -1,11 +1,15 @@
 package io.tokenguard.agent.instrument;
 
+import io.tokenguard.agent.instrument.apache.ApacheAdapter;
+import io.tokenguard.agent.instrument.apache.DoExecutePatch;
 import io.tokenguard.agent.instrument.javahttp.HttpClientSendAsyncPatch;
 import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
 import io.tokenguard.agent.instrument.okhttp.OkHttpAdapter;
 import io.tokenguard.agent.instrument.okhttp.OkHttpClientPatch;
 import io.tokenguard.agent.instrument.urlconnection.UrlOpenConnectionPatch;
 import io.tokenguard.agent.telemetry.AgentLog;
+import io.tokenguard.bootstrap.ApacheHttpClient5Hook;
+import io.tokenguard.bootstrap.ApacheHttpClientHook;
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.JavaHttpClientHook;
 import io.tokenguard.bootstrap.OkHttpHook;
@@ -20,6 +24,8 @@ import java.util.WeakHashMap;
 /** Installs the client adapters: their hooks in the bridge, and the bytecode changes that call them. */
 public final class Instrumentations {
     private static final String OKHTTP_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.okhttp.";
+    private static final String APACHE4_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.apache4.";
+    private static final String APACHE5_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.apache5.";
 
     private Instrumentations() {
     }
@@ -27,12 +33,26 @@ public final class Instrumentations {
     public static void install(Instrumentation inst) throws Exception {
         ClassLoader agentLoader = Instrumentations.class.getClassLoader();
         JavaHttpClientHook.install(new JavaHttpClientAdapter());
-        Map<ClassLoader, ClassLoader> adapterLoaders = Collections.synchronizedMap(new WeakHashMap<>());
-        OkHttpHook.install(new OkHttpAdapter(appLoader -> adapterLoaders.computeIfAbsent(appLoader,
+        Map<ClassLoader, ClassLoader> okhttpLoaders = Collections.synchronizedMap(new WeakHashMap<>());
+        OkHttpHook.install(new OkHttpAdapter(appLoader -> okhttpLoaders.computeIfAbsent(appLoader,
                 l -> new AdapterClassLoader(l, OKHTTP_ADAPTER_PACKAGE, agentLoader))));
+        Map<ClassLoader, ClassLoader> apache4Loaders = Collections.synchronizedMap(new WeakHashMap<>());
+        ApacheHttpClientHook.install(new ApacheAdapter(APACHE4_ADAPTER_PACKAGE + "GuardedExecution",
+                appLoader -> apache4Loaders.computeIfAbsent(appLoader,
+                        l -> new AdapterClassLoader(l, APACHE4_ADAPTER_PACKAGE, agentLoader))));
+        Map<ClassLoader, ClassLoader> apache5Loaders = Collections.synchronizedMap(new WeakHashMap<>());
+        ApacheHttpClient5Hook.install(new ApacheAdapter(APACHE5_ADAPTER_PACKAGE + "GuardedExecution",
+                appLoader -> apache5Loaders.computeIfAbsent(appLoader,
+                        l -> new AdapterClassLoader(l, APACHE5_ADAPTER_PACKAGE, agentLoader))));
 
         List<ClassPatch> jdkPatches = Arrays.asList(new UrlOpenConnectionPatch(), new HttpClientSendAsyncPatch());
-        List<ClassPatch> libraryPatches = Collections.singletonList(new OkHttpClientPatch());
+        List<ClassPatch> libraryPatches = Arrays.asList(new OkHttpClientPatch(),
+                new DoExecutePatch("org/apache/http/impl/client/InternalHttpClient", DoExecutePatch.HTTPCLIENT_4),
+                new DoExecutePatch("org/apache/http/impl/client/MinimalHttpClient", DoExecutePatch.HTTPCLIENT_4),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/classic/InternalHttpClient",
+                        DoExecutePatch.HTTPCLIENT_5),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/classic/MinimalHttpClient",
+                        DoExecutePatch.HTTPCLIENT_5));
         // Code patched into java.base and java.net.http calls the bridge, which lives in the bootstrap
         // loader's unnamed module; named modules read it only when told to (Add-Opens is ignored for agents).
         Module bridge = Bridge.class.getModule();
