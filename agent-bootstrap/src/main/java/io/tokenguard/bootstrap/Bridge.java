@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.HttpsURLConnection;
 
 /**
@@ -73,6 +74,22 @@ public final class Bridge {
             return d.exchange(request, once);
         } catch (IOException e) {
             throw e;
+        } catch (Throwable t) {
+            fault("exchange", t);
+            return once.send();
+        }
+    }
+
+    /** {@link #exchange} for asynchronous clients: fail-open, never blocking, sent at most once. */
+    public static CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request, AsyncUpstream upstream) {
+        OnceAsyncUpstream once = new OnceAsyncUpstream(upstream);
+        GuardDelegate d = delegate;
+        if (d == null) {
+            return once.send();
+        }
+        try {
+            CompletableFuture<TokenHttpResponse> f = d.exchangeAsync(request, once);
+            return f != null ? f : once.send();
         } catch (Throwable t) {
             fault("exchange", t);
             return once.send();

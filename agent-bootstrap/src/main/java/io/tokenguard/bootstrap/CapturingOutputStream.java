@@ -1,74 +1,114 @@
 package io.tokenguard.bootstrap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Buffers a request body up to a limit. Past the limit it hands over to the real connection's
- * stream (writing what it had buffered first) and the exchange is no longer guarded.
+ * The request body stream a guarded connection hands out. Buffers up to the capture limit; past it,
+ * the real connection's own stream takes over (the buffered bytes first) and the exchange is no
+ * longer guarded. Mimics the JDK's two body streams: in the default mode writes after close are
+ * ignored (PosterOutputStream); in a streaming mode they fail, and a fixed length is enforced with
+ * the JDK's messages (StreamingOutputStream).
  */
 final class CapturingOutputStream extends OutputStream {
-    /** Called once when the body outgrows the limit; returns the stream to continue on. */
-    interface Overflow {
-        OutputStream spill() throws IOException;
-    }
-
+    private final ConnectionExchange owner;
     private final int limit;
-    private final Overflow overflow;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private OutputStream spilled;
+    private final long expected;
+    private final boolean streaming;
+    private byte[] buffer = new byte[64];
+    private int count;
     private boolean closed;
+    private IOException error;
+    /** The real connection's stream, once this one passes through. */
+    private OutputStream forward;
 
-    CapturingOutputStream(int limit, Overflow overflow) {
+    CapturingOutputStream(ConnectionExchange owner, int limit, long expected, boolean streaming) {
+        this.owner = owner;
         this.limit = limit;
-        this.overflow = overflow;
+        this.expected = expected;
+        this.streaming = streaming;
     }
 
     @Override
-    public synchronized void write(int b) throws IOException {
+    public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
-    public synchronized void write(byte[] b, int off, int len) throws IOException {
-        if (off < 0 || len < 0 || len > b.length - off) {
-            throw new IndexOutOfBoundsException();
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (forward != null) {
+            forward.write(b, off, len);
+            return;
+        }
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (closed) {
+            if (streaming) {
+                throw new IOException("Stream is closed");
+            }
+            return;
+        }
+        if (error != null) {
+            throw error;
+        }
+        if (expected >= 0 && (long) count + len > expected) {
+            throw new IOException("too many bytes written");
+        }
+        if ((long) count + len > limit) {
+            forward = owner.overflow(buffer, count);
+            buffer = null;
+            forward.write(b, off, len);
+            return;
+        }
+        if (count + len > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, count + len));
+        }
+        System.arraycopy(b, off, buffer, count, len);
+        count += len;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (forward != null) {
+            forward.flush();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (forward != null) {
+            forward.close();
+            return;
         }
         if (closed) {
-            throw new IOException("Stream is closed");
+            return;
         }
-        if (spilled == null && buffer.size() + len > limit) {
-            spilled = overflow.spill();
-            buffer.writeTo(spilled);
-        }
-        if (spilled != null) {
-            spilled.write(b, off, len);
-        } else {
-            buffer.write(b, off, len);
-        }
-    }
-
-    @Override
-    public synchronized void flush() throws IOException {
-        if (spilled != null) {
-            spilled.flush();
-        }
-    }
-
-    @Override
-    public synchronized void close() throws IOException {
         closed = true;
-        if (spilled != null) {
-            spilled.close();
+        if (expected >= 0 && count != expected) {
+            error = new IOException("insufficient data written");
+            throw error;
         }
     }
 
-    synchronized boolean spilled() {
-        return spilled != null;
+    /** Whether the body is complete enough to be sent as captured (a fixed length was honoured). */
+    boolean complete() {
+        return forward == null && error == null && (expected < 0 || count == expected);
     }
 
-    synchronized byte[] bytes() {
-        return buffer.toByteArray();
+    byte[] toByteArray() {
+        return Arrays.copyOf(buffer, count);
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        if (buffer != null) {
+            out.write(buffer, 0, count);
+        }
+    }
+
+    /** After a late switch to pass-through: any further writes go to the real stream. */
+    void forwardTo(OutputStream out) {
+        forward = out;
+        buffer = null;
     }
 }

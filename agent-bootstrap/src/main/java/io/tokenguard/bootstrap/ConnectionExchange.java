@@ -1,301 +1,604 @@
 package io.tokenguard.bootstrap;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
+import java.net.URL;
+import java.security.Permission;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The state and logic shared by both connection wrappers: buffer the request, run it through the
- * guard once, then answer every accessor from the result. Per-connection state lives here because
- * retransformed JDK classes cannot gain fields.
+ * The state and logic shared by {@link GuardedHttpURLConnection} and {@link GuardedHttpsURLConnection}:
+ * one per wrapper, single-threaded like the connection it belongs to.
  *
- * <p>Three ways to answer: DIRECT (not guarded: body too large, or no guard installed; the real
- * connection answers everything), OWN_UPSTREAM (the guard sent this very request: headers from the
- * real connection, body from the bytes read for the guard) and SYNTHETIC (cache, coalesced or a
- * local answer, built from the {@link TokenHttpResponse}).
+ * <p>Request settings go straight to the JDK's real connection (so its validation applies and a
+ * pass-through needs no copying); the wrapper only checks "already connected" itself, because the
+ * real connection stays unconnected until the request really goes upstream. The request body is
+ * buffered (up to the delegate's capture limit) and the exchange is resolved once, through
+ * {@link Bridge#exchange}, by the first call that needs the response. Whenever the exchange is not
+ * guardable (no delegate, body too large, an authenticator, doInput=false, an incomplete streamed
+ * body, a fault in this code), the wrapper switches to pass-through and every call goes to the real
+ * connection, which then behaves exactly as if TokenGuard were not there.
  */
 final class ConnectionExchange {
-    private enum Mode { PENDING, DIRECT, OWN_UPSTREAM, SYNTHETIC, FAILED }
+    static final String STAGE = "urlconnection";
+    private static final String ALREADY_CONNECTED = "Already connected";
 
     private final HttpURLConnection real;
-    private final RequestHeaderLog requestHeaders = new RequestHeaderLog();
-    private final int captureLimit;
-    private Mode mode = Mode.PENDING;
-    private CapturingOutputStream body;
+
+    /** The wrapper's view: set by connect(), getOutputStream() and resolving, like the JDK's flags. */
     private boolean connected;
-    private boolean upstreamSent;
+    private boolean connecting;
+
+    private boolean modeDecided;
+    /** Every call goes to the real connection: it owns the request and the response. */
+    private boolean passThrough;
+    private int captureMax;
+
+    private long fixedLength = -1;
+    private boolean chunked;
+    private boolean authenticatorSet;
+    /** Authorization and Proxy-Authorization: the JDK hides them from getRequestProperties(). */
+    private final List<String[]> hiddenHeaders = new ArrayList<>(1);
+
+    private CapturingOutputStream capture;
+    /** True once the real connection was asked to send anything (it then needs disconnecting). */
+    private boolean realUsed;
+
+    // Outcome of resolving.
+    private boolean resolved;
     private TokenHttpResponse response;
-    private SyntheticHeaderView synthetic;
+    private String statusLine;
+    private Map<String, List<String>> headerFields;
+    private InputStream bodyStream;
+    /** What the JDK would remember and rethrow: the exchange failure, or the HTTP error of getInputStream. */
     private IOException failure;
-    private InputStream responseStream;
+    private RuntimeException runtimeFailure;
+    private IOException httpError;
+    private boolean failureThrown;
+    private boolean httpErrorThrown;
+
+    // Replay bookkeeping.
+    private boolean replayStarted;
+    private TokenHttpResponse replayed;
+    private String replayedStatusLine;
+    private RuntimeException realRuntimeFailure;
 
     ConnectionExchange(HttpURLConnection real) {
         this.real = real;
-        GuardDelegate d = Bridge.delegate();
-        this.captureLimit = d == null ? -1 : d.captureMaxBytes();
-        if (captureLimit < 0) {
-            mode = Mode.DIRECT;
-        }
     }
 
     HttpURLConnection real() {
         return real;
     }
 
-    synchronized boolean isDirect() {
-        return mode == Mode.DIRECT;
+    // ---------------------------------------------------------------- request settings
+
+    private void checkConnected() {
+        if (connected && !passThrough) {
+            throw new IllegalStateException(ALREADY_CONNECTED);
+        }
     }
 
-    // ---- request side ----
-
-    synchronized void setRequestProperty(String key, String value) {
-        checkNotConnected();
-        real.setRequestProperty(key, value);
-        requestHeaders.set(key, value);
+    private void checkConnectedOrConnecting() {
+        if ((connected || connecting) && !passThrough) {
+            throw new IllegalStateException(ALREADY_CONNECTED);
+        }
     }
 
-    synchronized void addRequestProperty(String key, String value) {
-        checkNotConnected();
-        real.addRequestProperty(key, value);
-        requestHeaders.add(key, value);
-    }
-
-    synchronized void setRequestMethod(String method) throws ProtocolException {
-        if (connected && mode != Mode.DIRECT) {
+    void setRequestMethod(String method) throws ProtocolException {
+        if (connecting && !passThrough) {
+            throw new IllegalStateException("connect in progress");
+        }
+        if (connected && !passThrough) {
             throw new ProtocolException("Can't reset method: already connected");
         }
         real.setRequestMethod(method);
     }
 
-    private void checkNotConnected() {
-        if (connected && mode != Mode.DIRECT) {
-            throw new IllegalStateException("Already connected");
+    void setRequestProperty(String key, String value) {
+        checkConnectedOrConnecting();
+        real.setRequestProperty(key, value);
+        if (isHidden(key)) {
+            for (int i = hiddenHeaders.size() - 1; i >= 0; i--) {
+                if (hiddenHeaders.get(i)[0].equalsIgnoreCase(key)) {
+                    hiddenHeaders.remove(i);
+                }
+            }
+            hiddenHeaders.add(new String[] {key, value});
         }
     }
 
-    /** Lazy: the socket is opened only if the request really goes upstream. */
-    synchronized void connect() throws IOException {
-        if (mode == Mode.DIRECT) {
+    void addRequestProperty(String key, String value) {
+        checkConnectedOrConnecting();
+        real.addRequestProperty(key, value);
+        if (isHidden(key)) {
+            hiddenHeaders.add(new String[] {key, value});
+        }
+    }
+
+    private static boolean isHidden(String key) {
+        return "Authorization".equalsIgnoreCase(key) || "Proxy-Authorization".equalsIgnoreCase(key);
+    }
+
+    Map<String, List<String>> getRequestProperties() {
+        checkConnected();
+        return real.getRequestProperties();
+    }
+
+    void setDoInput(boolean value) {
+        checkConnected();
+        real.setDoInput(value);
+    }
+
+    void setDoOutput(boolean value) {
+        checkConnected();
+        real.setDoOutput(value);
+    }
+
+    void setAllowUserInteraction(boolean value) {
+        checkConnected();
+        real.setAllowUserInteraction(value);
+    }
+
+    void setUseCaches(boolean value) {
+        checkConnected();
+        real.setUseCaches(value);
+    }
+
+    void setIfModifiedSince(long value) {
+        checkConnected();
+        real.setIfModifiedSince(value);
+    }
+
+    void setFixedLengthStreamingMode(long length) {
+        checkConnected();
+        real.setFixedLengthStreamingMode(length);
+        fixedLength = length;
+    }
+
+    void setFixedLengthStreamingMode(int length) {
+        checkConnected();
+        real.setFixedLengthStreamingMode(length);
+        fixedLength = length;
+    }
+
+    void setChunkedStreamingMode(int chunkLength) {
+        if (connected && !passThrough) {
+            throw new IllegalStateException("Can't set streaming mode: already connected");
+        }
+        real.setChunkedStreamingMode(chunkLength);
+        chunked = true;
+    }
+
+    void setAuthenticator(Authenticator authenticator) {
+        if ((connected || connecting) && !passThrough) {
+            throw new IllegalStateException("Authenticator must be set before connecting");
+        }
+        real.setAuthenticator(authenticator);
+        // Credentials supplied on a challenge are invisible to the guard: never guard this exchange.
+        authenticatorSet = true;
+    }
+
+    // ---------------------------------------------------------------- connecting and the body
+
+    /** Decides once whether this exchange can be guarded at all. */
+    private void decideMode() {
+        if (modeDecided) {
+            return;
+        }
+        modeDecided = true;
+        try {
+            GuardDelegate d = Bridge.delegate();
+            if (d == null || authenticatorSet) {
+                passThrough = true;
+            } else {
+                captureMax = Math.max(0, d.captureMaxBytes());
+            }
+        } catch (Throwable t) {
+            Bridge.fault(STAGE, t);
+            passThrough = true;
+        }
+    }
+
+    /** Lazy: marks the wrapper connected; the real connection connects when the request goes upstream. */
+    void connect() throws IOException {
+        if (connected) {
+            return;
+        }
+        connecting = true;
+        decideMode();
+        if (passThrough) {
             real.connect();
         }
         connected = true;
     }
 
-    synchronized OutputStream outputStream() throws IOException {
-        if (mode == Mode.DIRECT) {
-            return real.getOutputStream();
+    OutputStream getOutputStream() throws IOException {
+        connecting = true;
+        decideMode();
+        if (passThrough) {
+            return passThroughOutput();
         }
         if (!real.getDoOutput()) {
-            throw new ProtocolException("cannot write to a URLConnection if doOutput=false - call setDoOutput(true)");
-        }
-        if (mode != Mode.PENDING) {
-            throw new ProtocolException("Cannot write output after reading input.");
+            throw new ProtocolException("cannot write to a URLConnection"
+                    + " if doOutput=false - call setDoOutput(true)");
         }
         if ("GET".equals(real.getRequestMethod())) {
-            // What the JDK does, for backward compatibility.
-            real.setRequestMethod("POST");
+            real.setRequestMethod("POST"); // what the JDK does, for backward compatibility
+        }
+        if ("TRACE".equals(real.getRequestMethod()) && "http".equals(real.getURL().getProtocol())) {
+            throw new ProtocolException("HTTP method TRACE doesn't support output");
+        }
+        if (resolved) {
+            throw new ProtocolException("Cannot write output after reading input.");
+        }
+        if (capture != null) {
+            connected = true;
+            return capture;
+        }
+        if (fixedLength > captureMax) {
+            // Known in advance not to fit: stream it like the JDK does, unguarded.
+            passThrough = true;
+            return passThroughOutput();
         }
         connected = true;
-        if (body == null) {
-            body = new CapturingOutputStream(captureLimit, this::spill);
-        }
-        return body;
+        capture = new CapturingOutputStream(this, captureMax, fixedLength, fixedLength >= 0 || chunked);
+        return capture;
     }
 
-    /** The body outgrew the capture limit: from now on this is a plain, unguarded connection. */
-    private OutputStream spill() throws IOException {
-        synchronized (this) {
-            mode = Mode.DIRECT;
-        }
-        return real.getOutputStream();
+    private OutputStream passThroughOutput() throws IOException {
+        realUsed = true;
+        OutputStream out = real.getOutputStream();
+        connected = true;
+        return out;
     }
 
-    // ---- response side ----
+    /** Called by the capturing stream when the body outgrows the limit: the real connection takes over. */
+    OutputStream overflow(byte[] buffered, int length) throws IOException {
+        passThrough = true;
+        realUsed = true;
+        OutputStream out = real.getOutputStream();
+        out.write(buffered, 0, length);
+        return out;
+    }
 
-    /** Runs the exchange once; afterwards the mode says who answers. */
-    synchronized void resolve() throws IOException {
-        if (mode == Mode.FAILED) {
-            throw copy(failure);
+    // ---------------------------------------------------------------- resolving the exchange
+
+    /**
+     * Resolves the exchange once. Returns whether this call did it (the JDK's first getInputStream
+     * throws the original exception; later calls throw a chained copy). Synchronized only so that a
+     * (contract-breaking) second thread can never send the request twice.
+     */
+    private synchronized boolean resolve() {
+        if (resolved) {
+            return false;
         }
-        if (mode != Mode.PENDING) {
-            return;
+        resolved = true;
+        connecting = true;
+        decideMode();
+        if (passThrough) {
+            return true;
         }
         connected = true;
         TokenHttpRequest request;
         try {
-            request = new TokenHttpRequest(real.getRequestMethod(), real.getURL(), requestHeaders.toHeaders(),
-                    body == null ? null : body.bytes(), real.getReadTimeout());
+            if (!real.getDoInput() || (fixedLength >= 0 || chunked) && (capture == null || !capture.complete())) {
+                // The JDK refuses or fails these by itself: let it.
+                switchToPassThrough();
+                return true;
+            }
+            byte[] body = capture == null ? new byte[0] : capture.toByteArray();
+            request = new TokenHttpRequest(real.getRequestMethod(), real.getURL(), requestHeaders(), body,
+                    real.getReadTimeout());
         } catch (Throwable t) {
-            Bridge.fault("urlconnection", t);
-            goDirect();
-            return;
+            Bridge.fault(STAGE, t);
+            switchToPassThrough();
+            return true;
         }
         try {
-            TokenHttpResponse r = Bridge.exchange(request, this::sendUpstream);
-            response = r;
-            if (upstreamSent && r.source() == ResponseSource.UPSTREAM) {
-                mode = Mode.OWN_UPSTREAM;
-            } else {
-                synthetic = new SyntheticHeaderView(r);
-                mode = Mode.SYNTHETIC;
+            TokenHttpResponse answer = Bridge.exchange(request, this::replay);
+            if (answer == null) {
+                throw new IllegalStateException("the guard answered null");
             }
+            serve(answer);
         } catch (IOException e) {
             failure = e;
-            mode = Mode.FAILED;
-            throw e;
-        } catch (Throwable t) {
-            Bridge.fault("urlconnection", t);
-            if (!upstreamSent) {
-                goDirect();
+        } catch (RuntimeException e) {
+            if (e == realRuntimeFailure) {
+                runtimeFailure = e;
             } else {
-                throw new IOException("TokenGuard failed after sending the request", t);
+                recover(e);
             }
+        } catch (Throwable t) {
+            recover(t);
         }
+        return true;
     }
 
-    /** Fail-open fallback before anything was sent: replay the buffered body, then the JDK answers. */
-    private void goDirect() throws IOException {
-        mode = Mode.DIRECT;
-        writeBufferedBody();
-    }
-
-    private void writeBufferedBody() throws IOException {
-        if (body != null) {
-            try (OutputStream out = real.getOutputStream()) {
-                out.write(body.bytes());
-            }
-        }
-    }
-
-    /** The Upstream for this connection: the original request, sent on the real connection. */
-    private TokenHttpResponse sendUpstream() throws IOException {
-        upstreamSent = true;
-        writeBufferedBody();
-        int status = real.getResponseCode();
-        HttpHeaders.Builder headers = HttpHeaders.builder();
-        for (int i = 1; ; i++) {
-            String key = real.getHeaderFieldKey(i);
-            String value = real.getHeaderField(i);
-            if (key == null && value == null) {
-                break;
-            }
-            if (key != null) {
-                headers.add(key, value);
-            }
-        }
-        InputStream in = status >= 400 ? real.getErrorStream() : real.getInputStream();
-        byte[] bytes = in == null ? new byte[0] : readAll(in);
-        return new TokenHttpResponse(status, real.getResponseMessage(), headers.build(), bytes, ResponseSource.UPSTREAM);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        try (InputStream stream = in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = stream.read(buf)) != -1) {
-                out.write(buf, 0, n);
-            }
-            return out.toByteArray();
-        }
-    }
-
-    synchronized int responseCode() throws IOException {
-        resolve();
-        return mode == Mode.DIRECT ? real.getResponseCode() : response.status();
-    }
-
-    synchronized String responseMessage() throws IOException {
-        resolve();
-        return mode == Mode.DIRECT ? real.getResponseMessage() : response.reason();
-    }
-
-    synchronized String headerField(String name) {
-        if (!resolvedQuietly()) {
-            return null;
-        }
-        return mode == Mode.SYNTHETIC ? synthetic.field(name) : real.getHeaderField(name);
-    }
-
-    synchronized String headerField(int n) {
-        if (!resolvedQuietly()) {
-            return null;
-        }
-        return mode == Mode.SYNTHETIC ? synthetic.field(n) : real.getHeaderField(n);
-    }
-
-    synchronized String headerFieldKey(int n) {
-        if (!resolvedQuietly()) {
-            return null;
-        }
-        return mode == Mode.SYNTHETIC ? synthetic.key(n) : real.getHeaderFieldKey(n);
-    }
-
-    synchronized Map<String, List<String>> headerFields() {
-        if (!resolvedQuietly()) {
-            return java.util.Collections.emptyMap();
-        }
-        return mode == Mode.SYNTHETIC ? synthetic.fields() : real.getHeaderFields();
-    }
-
-    /** Header accessors never throw, like the JDK's: a failed exchange has no headers. */
-    private boolean resolvedQuietly() {
+    /** A fault in our own code after the exchange started: fall back to whatever the real connection can give. */
+    private void recover(Throwable t) {
+        Bridge.fault(STAGE, t);
         try {
-            resolve();
-            return true;
-        } catch (IOException e) {
-            return false;
+            if (replayed != null) {
+                serve(replayed);
+            } else if (!replayStarted) {
+                switchToPassThrough();
+            } else {
+                failure = new IOException("TokenGuard failed while reading the response", t);
+            }
+        } catch (Throwable again) {
+            failure = new IOException("TokenGuard failed while reading the response", again);
         }
     }
 
-    synchronized InputStream inputStream() throws IOException {
-        resolve();
-        if (mode == Mode.DIRECT) {
+    /** Hands the request to the real connection, body included; from now on it answers everything. */
+    private void switchToPassThrough() {
+        passThrough = true;
+        if (capture != null) {
+            try {
+                realUsed = true;
+                OutputStream out = real.getOutputStream();
+                capture.writeTo(out);
+                capture.forwardTo(out);
+            } catch (IOException e) {
+                passThrough = false;
+                failure = e;
+            }
+        }
+    }
+
+    private HttpHeaders requestHeaders() {
+        HttpHeaders.Builder b = HttpHeaders.builder();
+        for (Map.Entry<String, List<String>> e : real.getRequestProperties().entrySet()) {
+            if (e.getKey() == null || e.getValue() == null || isHidden(e.getKey())) {
+                continue;
+            }
+            for (String v : e.getValue()) {
+                b.add(e.getKey(), v);
+            }
+        }
+        for (String[] h : hiddenHeaders) {
+            b.add(h[0], h[1]);
+        }
+        return b.build();
+    }
+
+    /** The {@link Upstream} of this exchange: replays the request on the real connection. */
+    private TokenHttpResponse replay() throws IOException {
+        replayStarted = true;
+        realUsed = true;
+        try {
+            if (capture != null) {
+                OutputStream out = real.getOutputStream();
+                capture.writeTo(out);
+                out.close();
+            }
+            int status = real.getResponseCode();
+            String reason = real.getResponseMessage();
+            String line = real.getHeaderField(0);
+            HttpHeaders.Builder headers = HttpHeaders.builder();
+            for (int i = 1; ; i++) {
+                String key = real.getHeaderFieldKey(i);
+                String value = real.getHeaderField(i);
+                if (key == null && value == null) {
+                    break;
+                }
+                if (key != null) {
+                    headers.add(key, value);
+                }
+            }
+            byte[] body;
+            InputStream in = status < HttpURLConnection.HTTP_BAD_REQUEST ? real.getInputStream() : real.getErrorStream();
+            if (in == null) {
+                body = new byte[0];
+            } else {
+                try {
+                    body = in.readAllBytes();
+                } finally {
+                    in.close();
+                }
+            }
+            replayedStatusLine = line;
+            replayed = new TokenHttpResponse(status, reason, headers.build(), body, ResponseSource.UPSTREAM);
+            return replayed;
+        } catch (RuntimeException e) {
+            realRuntimeFailure = e;
+            throw e;
+        }
+    }
+
+    private void serve(TokenHttpResponse answer) {
+        if (answer.source() == ResponseSource.UPSTREAM && replayedStatusLine != null
+                && replayed != null && answer.status() == replayed.status()) {
+            statusLine = replayedStatusLine;
+        } else {
+            statusLine = "HTTP/1.1 " + answer.status() + (answer.reason() == null ? "" : " " + answer.reason());
+        }
+        response = answer;
+        if (answer.status() >= HttpURLConnection.HTTP_BAD_REQUEST) {
+            String url = real.getURL().toString();
+            int code = answer.status();
+            httpError = code == HttpURLConnection.HTTP_NOT_FOUND || code == HttpURLConnection.HTTP_GONE
+                    ? new FileNotFoundException(url)
+                    : new IOException("Server returned HTTP response code: " + code + " for URL: " + url);
+        }
+    }
+
+    /** The remembered failure: the original the first time, a chained copy of the same type afterwards. */
+    private IOException rethrowable(boolean first) {
+        if (first && !failureThrown) {
+            failureThrown = true;
+            return failure;
+        }
+        return chained(failure);
+    }
+
+    private RuntimeException rethrowableRuntime(boolean first) {
+        return first ? runtimeFailure : new RuntimeException(runtimeFailure);
+    }
+
+    /** Like the JDK's getChainedException: same type, same message, the original as cause. */
+    static IOException chained(IOException original) {
+        try {
+            IOException copy = original.getClass().getConstructor(String.class).newInstance(original.getMessage());
+            copy.initCause(original);
+            return copy;
+        } catch (Throwable ignored) {
+            return original;
+        }
+    }
+
+    // ---------------------------------------------------------------- the response
+
+    int getResponseCode() throws IOException {
+        boolean first = resolve();
+        if (passThrough) {
+            return real.getResponseCode();
+        }
+        throwFailure(first);
+        return response.status();
+    }
+
+    String getResponseMessage() throws IOException {
+        boolean first = resolve();
+        if (passThrough) {
+            return real.getResponseMessage();
+        }
+        throwFailure(first);
+        return response.reason();
+    }
+
+    private void throwFailure(boolean first) throws IOException {
+        if (runtimeFailure != null) {
+            throw rethrowableRuntime(first);
+        }
+        if (failure != null) {
+            throw rethrowable(first);
+        }
+    }
+
+    InputStream getInputStream() throws IOException {
+        boolean first = resolve();
+        if (passThrough) {
             return real.getInputStream();
         }
-        int status = response.status();
-        if (status >= 400) {
-            // The JDK's exact exception types and messages.
-            if (status == 404 || status == 410) {
-                throw new FileNotFoundException(real.getURL().toString());
+        throwFailure(first);
+        if (httpError != null) {
+            if (!httpErrorThrown && first) {
+                httpErrorThrown = true;
+                throw httpError;
             }
-            throw new IOException("Server returned HTTP response code: " + status + " for URL: " + real.getURL());
+            throw chained(httpError);
         }
-        if (responseStream == null) {
-            responseStream = new ByteArrayInputStream(response.body());
-        }
-        return responseStream;
+        return body();
     }
 
-    synchronized InputStream errorStream() {
-        if (mode == Mode.DIRECT) {
+    /** Like the JDK: never sends the request; null unless a response with status >= 400 has a body. */
+    InputStream getErrorStream() {
+        if (passThrough) {
             return real.getErrorStream();
         }
-        if (mode != Mode.OWN_UPSTREAM && mode != Mode.SYNTHETIC) {
+        if (response == null || response.status() < HttpURLConnection.HTTP_BAD_REQUEST || response.body().length == 0) {
             return null;
         }
-        if (response.status() < 400 || response.body().length == 0) {
+        return body();
+    }
+
+    private InputStream body() {
+        if (bodyStream == null) {
+            bodyStream = new ByteArrayInputStream(response.body());
+        }
+        return bodyStream;
+    }
+
+    String getHeaderField(String name) {
+        resolve();
+        if (passThrough) {
+            return real.getHeaderField(name);
+        }
+        if (response == null) {
             return null;
         }
-        if (responseStream == null) {
-            responseStream = new ByteArrayInputStream(response.body());
+        // MessageHeader.findValue: the last value; the null key is the status line.
+        return name == null ? statusLine : response.headers().last(name);
+    }
+
+    String getHeaderFieldKey(int n) {
+        resolve();
+        if (passThrough) {
+            return real.getHeaderFieldKey(n);
         }
-        return responseStream;
+        if (response == null || n < 1 || n > response.headers().size()) {
+            return null;
+        }
+        return response.headers().name(n - 1);
     }
 
-    synchronized void disconnect() {
-        real.disconnect();
+    String getHeaderField(int n) {
+        resolve();
+        if (passThrough) {
+            return real.getHeaderField(n);
+        }
+        if (response == null || n < 0 || n > response.headers().size()) {
+            return null;
+        }
+        return n == 0 ? statusLine : response.headers().value(n - 1);
     }
 
-    private static IOException copy(IOException original) {
-        IOException e = new IOException(original.getMessage(), original);
-        return original.getClass() == IOException.class ? e : original;
+    /**
+     * Like JDK 17's MessageHeader.getHeaders(): a HashMap by exact name, the status line under the
+     * null key, and the values of a repeated header in reverse order (newer JDKs keep them in order).
+     */
+    Map<String, List<String>> getHeaderFields() {
+        resolve();
+        if (passThrough) {
+            return real.getHeaderFields();
+        }
+        if (response == null) {
+            return Collections.emptyMap();
+        }
+        if (headerFields == null) {
+            Map<String, List<String>> map = new HashMap<>();
+            map.computeIfAbsent(null, k -> new ArrayList<>(1)).add(statusLine);
+            HttpHeaders h = response.headers();
+            for (int i = h.size() - 1; i >= 0; i--) {
+                map.computeIfAbsent(h.name(i), k -> new ArrayList<>(1)).add(h.value(i));
+            }
+            for (Map.Entry<String, List<String>> e : map.entrySet()) {
+                e.setValue(Collections.unmodifiableList(e.getValue()));
+            }
+            headerFields = Collections.unmodifiableMap(map);
+        }
+        return headerFields;
+    }
+
+    void disconnect() {
+        if (realUsed || passThrough) {
+            real.disconnect();
+        }
+    }
+
+    // ---------------------------------------------------------------- plain delegation
+
+    URL getURL() {
+        return real.getURL();
+    }
+
+    boolean usingProxy() {
+        return real.usingProxy();
+    }
+
+    Permission getPermission() throws IOException {
+        return real.getPermission();
     }
 }

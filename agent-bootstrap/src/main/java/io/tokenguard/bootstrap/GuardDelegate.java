@@ -1,6 +1,7 @@
 package io.tokenguard.bootstrap;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /** What the agent plugs into the {@link Bridge}. Implemented in the agent jar, called from adapters. */
 public interface GuardDelegate {
@@ -20,6 +21,13 @@ public interface GuardDelegate {
      * must be handled inside by calling {@code upstream}.
      */
     TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException;
+
+    /**
+     * The asynchronous form of {@link #exchange}: never blocks the calling thread, neither while an
+     * identical request is in flight nor while a limit delays it. The future fails only with what
+     * {@code upstream} failed with (or a timeout / cancellation of a waiting caller).
+     */
+    CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request, AsyncUpstream upstream);
 
     /** Count and log (once per stage) a fault caught outside the guard, in an adapter. */
     void fault(String stage, Throwable error);

@@ -5,282 +5,131 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Authenticator;
 import java.net.ProtocolException;
+import java.net.URL;
 import java.security.Permission;
-import java.security.Principal;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.Map;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.util.Optional;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * What {@code URL.openConnection()} returns for an https token endpoint; see
- * {@link GuardedHttpURLConnection}, whose override list this one repeats, plus the TLS accessors.
+ * What {@code URL.openConnection()} returns for an https token endpoint: the https twin of
+ * {@link GuardedHttpURLConnection}. TLS details come from the real connection, so after an answer
+ * that never went upstream they throw like an unconnected one ({@code IllegalStateException}).
  */
 final class GuardedHttpsURLConnection extends HttpsURLConnection implements GuardedConnection {
-    private final HttpsURLConnection real;
-    private final ConnectionExchange exchange;
+    /** HttpsURLConnection.getSSLSession() exists from Java 20 on; null before. */
+    private static final Method GET_SSL_SESSION = sslSessionMethod();
+
+    private final ConnectionExchange x;
+    private final HttpsURLConnection tls;
 
     GuardedHttpsURLConnection(HttpsURLConnection real) {
         super(real.getURL());
-        this.real = real;
-        this.exchange = new ConnectionExchange(real);
+        this.x = new ConnectionExchange(real);
+        this.tls = real;
     }
 
-    @Override
-    public void connect() throws IOException {
-        exchange.connect();
+    // Request settings: checked against this wrapper's state, then applied to the real connection.
+
+    @Override public void setRequestMethod(String method) throws ProtocolException { x.setRequestMethod(method); }
+    @Override public String getRequestMethod() { return x.real().getRequestMethod(); }
+    @Override public void setRequestProperty(String key, String value) { x.setRequestProperty(key, value); }
+    @Override public void addRequestProperty(String key, String value) { x.addRequestProperty(key, value); }
+    @Override public String getRequestProperty(String key) { return x.real().getRequestProperty(key); }
+    @Override public Map<String, List<String>> getRequestProperties() { return x.getRequestProperties(); }
+    @Override public void setDoInput(boolean doInput) { x.setDoInput(doInput); }
+    @Override public boolean getDoInput() { return x.real().getDoInput(); }
+    @Override public void setDoOutput(boolean doOutput) { x.setDoOutput(doOutput); }
+    @Override public boolean getDoOutput() { return x.real().getDoOutput(); }
+    @Override public void setAllowUserInteraction(boolean allow) { x.setAllowUserInteraction(allow); }
+    @Override public boolean getAllowUserInteraction() { return x.real().getAllowUserInteraction(); }
+    @Override public void setUseCaches(boolean useCaches) { x.setUseCaches(useCaches); }
+    @Override public boolean getUseCaches() { return x.real().getUseCaches(); }
+    @Override public void setIfModifiedSince(long ifModifiedSince) { x.setIfModifiedSince(ifModifiedSince); }
+    @Override public long getIfModifiedSince() { return x.real().getIfModifiedSince(); }
+    @Override public void setDefaultUseCaches(boolean defaultUseCaches) { x.real().setDefaultUseCaches(defaultUseCaches); }
+    @Override public boolean getDefaultUseCaches() { return x.real().getDefaultUseCaches(); }
+    @Override public void setConnectTimeout(int timeout) { x.real().setConnectTimeout(timeout); }
+    @Override public int getConnectTimeout() { return x.real().getConnectTimeout(); }
+    @Override public void setReadTimeout(int timeout) { x.real().setReadTimeout(timeout); }
+    @Override public int getReadTimeout() { return x.real().getReadTimeout(); }
+    @Override public void setInstanceFollowRedirects(boolean follow) { x.real().setInstanceFollowRedirects(follow); }
+    @Override public boolean getInstanceFollowRedirects() { return x.real().getInstanceFollowRedirects(); }
+    @Override public void setFixedLengthStreamingMode(int contentLength) { x.setFixedLengthStreamingMode(contentLength); }
+    @Override public void setFixedLengthStreamingMode(long contentLength) { x.setFixedLengthStreamingMode(contentLength); }
+    @Override public void setChunkedStreamingMode(int chunkLength) { x.setChunkedStreamingMode(chunkLength); }
+    @Override public void setAuthenticator(Authenticator auth) { x.setAuthenticator(auth); }
+
+    // Connecting, the body, the response.
+
+    @Override public void connect() throws IOException { x.connect(); }
+    @Override public OutputStream getOutputStream() throws IOException { return x.getOutputStream(); }
+    @Override public InputStream getInputStream() throws IOException { return x.getInputStream(); }
+    @Override public InputStream getErrorStream() { return x.getErrorStream(); }
+    @Override public int getResponseCode() throws IOException { return x.getResponseCode(); }
+    @Override public String getResponseMessage() throws IOException { return x.getResponseMessage(); }
+    @Override public String getHeaderField(String name) { return x.getHeaderField(name); }
+    @Override public String getHeaderField(int n) { return x.getHeaderField(n); }
+    @Override public String getHeaderFieldKey(int n) { return x.getHeaderFieldKey(n); }
+    @Override public Map<String, List<String>> getHeaderFields() { return x.getHeaderFields(); }
+    @Override public void disconnect() { x.disconnect(); }
+
+    // Plain delegation. Content type/length/encoding, dates and getHeaderFieldInt/Long/Date are inherited:
+    // URLConnection derives them from getHeaderField(String), exactly as it does for the real connection.
+
+    @Override public URL getURL() { return x.getURL(); }
+    @Override public boolean usingProxy() { return x.usingProxy(); }
+    @Override public Permission getPermission() throws IOException { return x.getPermission(); }
+    @Override public String toString() { return x.real().toString(); }
+
+    // TLS.
+
+    @Override public String getCipherSuite() { return tls.getCipherSuite(); }
+    @Override public Certificate[] getLocalCertificates() { return tls.getLocalCertificates(); }
+    @Override public Certificate[] getServerCertificates() throws SSLPeerUnverifiedException { return tls.getServerCertificates(); }
+    @Override public Principal getPeerPrincipal() throws SSLPeerUnverifiedException { return tls.getPeerPrincipal(); }
+    @Override public Principal getLocalPrincipal() { return tls.getLocalPrincipal(); }
+    @Override public void setHostnameVerifier(HostnameVerifier v) { tls.setHostnameVerifier(v); }
+    @Override public HostnameVerifier getHostnameVerifier() { return tls.getHostnameVerifier(); }
+    @Override public void setSSLSocketFactory(SSLSocketFactory sf) { tls.setSSLSocketFactory(sf); }
+    @Override public SSLSocketFactory getSSLSocketFactory() { return tls.getSSLSocketFactory(); }
+
+    /** Overrides HttpsURLConnection.getSSLSession() on Java 20+ (the class files target 11). */
+    @SuppressWarnings("unchecked")
+    public Optional<SSLSession> getSSLSession() {
+        if (GET_SSL_SESSION == null) {
+            throw new UnsupportedOperationException();
+        }
+        try {
+            return (Optional<SSLSession>) GET_SSL_SESSION.invoke(tls);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    @Override
-    public void disconnect() {
-        exchange.disconnect();
-    }
-
-    @Override
-    public boolean usingProxy() {
-        return real.usingProxy();
-    }
-
-    @Override
-    public OutputStream getOutputStream() throws IOException {
-        return exchange.outputStream();
-    }
-
-    @Override
-    public InputStream getInputStream() throws IOException {
-        return exchange.inputStream();
-    }
-
-    @Override
-    public InputStream getErrorStream() {
-        return exchange.errorStream();
-    }
-
-    @Override
-    public int getResponseCode() throws IOException {
-        return exchange.responseCode();
-    }
-
-    @Override
-    public String getResponseMessage() throws IOException {
-        return exchange.responseMessage();
-    }
-
-    @Override
-    public String getHeaderField(String name) {
-        return exchange.headerField(name);
-    }
-
-    @Override
-    public String getHeaderField(int n) {
-        return exchange.headerField(n);
-    }
-
-    @Override
-    public String getHeaderFieldKey(int n) {
-        return exchange.headerFieldKey(n);
-    }
-
-    @Override
-    public Map<String, List<String>> getHeaderFields() {
-        return exchange.headerFields();
-    }
-
-    @Override
-    public void setRequestProperty(String key, String value) {
-        exchange.setRequestProperty(key, value);
-    }
-
-    @Override
-    public void addRequestProperty(String key, String value) {
-        exchange.addRequestProperty(key, value);
-    }
-
-    @Override
-    public String getRequestProperty(String key) {
-        return real.getRequestProperty(key);
-    }
-
-    @Override
-    public Map<String, List<String>> getRequestProperties() {
-        return real.getRequestProperties();
-    }
-
-    @Override
-    public void setRequestMethod(String method) throws ProtocolException {
-        exchange.setRequestMethod(method);
-    }
-
-    @Override
-    public String getRequestMethod() {
-        return real.getRequestMethod();
-    }
-
-    @Override
-    public void setDoOutput(boolean doOutput) {
-        real.setDoOutput(doOutput);
-    }
-
-    @Override
-    public boolean getDoOutput() {
-        return real.getDoOutput();
-    }
-
-    @Override
-    public void setDoInput(boolean doInput) {
-        real.setDoInput(doInput);
-    }
-
-    @Override
-    public boolean getDoInput() {
-        return real.getDoInput();
-    }
-
-    @Override
-    public void setConnectTimeout(int timeout) {
-        real.setConnectTimeout(timeout);
-    }
-
-    @Override
-    public int getConnectTimeout() {
-        return real.getConnectTimeout();
-    }
-
-    @Override
-    public void setReadTimeout(int timeout) {
-        real.setReadTimeout(timeout);
-    }
-
-    @Override
-    public int getReadTimeout() {
-        return real.getReadTimeout();
-    }
-
-    @Override
-    public void setUseCaches(boolean useCaches) {
-        real.setUseCaches(useCaches);
-    }
-
-    @Override
-    public boolean getUseCaches() {
-        return real.getUseCaches();
-    }
-
-    @Override
-    public void setDefaultUseCaches(boolean defaultUseCaches) {
-        real.setDefaultUseCaches(defaultUseCaches);
-    }
-
-    @Override
-    public boolean getDefaultUseCaches() {
-        return real.getDefaultUseCaches();
-    }
-
-    @Override
-    public void setAllowUserInteraction(boolean allow) {
-        real.setAllowUserInteraction(allow);
-    }
-
-    @Override
-    public boolean getAllowUserInteraction() {
-        return real.getAllowUserInteraction();
-    }
-
-    @Override
-    public void setIfModifiedSince(long ifModifiedSince) {
-        real.setIfModifiedSince(ifModifiedSince);
-    }
-
-    @Override
-    public long getIfModifiedSince() {
-        return real.getIfModifiedSince();
-    }
-
-    @Override
-    public void setInstanceFollowRedirects(boolean follow) {
-        real.setInstanceFollowRedirects(follow);
-    }
-
-    @Override
-    public boolean getInstanceFollowRedirects() {
-        return real.getInstanceFollowRedirects();
-    }
-
-    @Override
-    public void setFixedLengthStreamingMode(int contentLength) {
-        real.setFixedLengthStreamingMode(contentLength);
-    }
-
-    @Override
-    public void setFixedLengthStreamingMode(long contentLength) {
-        real.setFixedLengthStreamingMode(contentLength);
-    }
-
-    @Override
-    public void setChunkedStreamingMode(int chunkLength) {
-        real.setChunkedStreamingMode(chunkLength);
-    }
-
-    @Override
-    public void setAuthenticator(Authenticator authenticator) {
-        real.setAuthenticator(authenticator);
-    }
-
-    @Override
-    public Permission getPermission() throws IOException {
-        return real.getPermission();
-    }
-
-    @Override
-    public String toString() {
-        return real.toString();
-    }
-
-    @Override
-    public String getCipherSuite() {
-        return real.getCipherSuite();
-    }
-
-    @Override
-    public Certificate[] getLocalCertificates() {
-        return real.getLocalCertificates();
-    }
-
-    @Override
-    public Certificate[] getServerCertificates() throws SSLPeerUnverifiedException {
-        return real.getServerCertificates();
-    }
-
-    @Override
-    public Principal getPeerPrincipal() throws SSLPeerUnverifiedException {
-        return real.getPeerPrincipal();
-    }
-
-    @Override
-    public Principal getLocalPrincipal() {
-        return real.getLocalPrincipal();
-    }
-
-    @Override
-    public void setHostnameVerifier(HostnameVerifier verifier) {
-        real.setHostnameVerifier(verifier);
-    }
-
-    @Override
-    public HostnameVerifier getHostnameVerifier() {
-        return real.getHostnameVerifier();
-    }
-
-    @Override
-    public void setSSLSocketFactory(SSLSocketFactory factory) {
-        real.setSSLSocketFactory(factory);
-    }
-
-    @Override
-    public SSLSocketFactory getSSLSocketFactory() {
-        return real.getSSLSocketFactory();
+    private static Method sslSessionMethod() {
+        try {
+            return HttpsURLConnection.class.getMethod("getSSLSession");
+        } catch (Throwable t) {
+            return null;
+        }
     }
 }

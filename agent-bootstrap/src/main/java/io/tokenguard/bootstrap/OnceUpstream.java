@@ -4,14 +4,14 @@ import java.io.IOException;
 
 /**
  * Guarantees the original request is sent at most once, whoever asks: the guard, or the fail-open
- * path after the guard broke. A second call replays the first outcome.
+ * path after the guard broke. A second call replays the first outcome, whatever it was: an answer,
+ * an IOException, a RuntimeException or an Error.
  */
 final class OnceUpstream implements Upstream {
     private final Upstream upstream;
     private boolean sent;
     private TokenHttpResponse response;
-    private IOException failure;
-    private RuntimeException runtimeFailure;
+    private Throwable failure;
 
     OnceUpstream(Upstream upstream) {
         this.upstream = upstream;
@@ -23,17 +23,18 @@ final class OnceUpstream implements Upstream {
             sent = true;
             try {
                 response = upstream.send();
-            } catch (IOException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                runtimeFailure = e;
+            } catch (Throwable t) {
+                failure = t;
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (failure instanceof IOException) {
+            throw (IOException) failure;
         }
-        if (runtimeFailure != null) {
-            throw runtimeFailure;
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
         }
         return response;
     }

@@ -59,6 +59,12 @@ class GuardedHttpURLConnectionTest {
         }
 
         @Override
+        public java.util.concurrent.CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request,
+                                                                                      AsyncUpstream upstream) {
+            return upstream.send();
+        }
+
+        @Override
         public void fault(String stage, Throwable error) {
             faults.incrementAndGet();
         }

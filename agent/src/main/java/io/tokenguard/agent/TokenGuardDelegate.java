@@ -6,12 +6,14 @@ import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.Guard;
 import io.tokenguard.agent.guard.GuardClock;
 import io.tokenguard.agent.telemetry.Telemetry;
+import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the bridge calls. Matching is ready from the start; the guard and its telemetry are built
@@ -57,6 +59,29 @@ final class TokenGuardDelegate implements GuardDelegate {
             return g.exchange(rule, request, upstream);
         } catch (IOException e) {
             throw e;
+        } catch (Throwable t) {
+            fault("guard", t);
+            return upstream.send();
+        }
+    }
+
+    @Override
+    public CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request, AsyncUpstream upstream) {
+        EndpointRule rule;
+        Guard g;
+        try {
+            rule = catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
+                    request.url().getPath());
+            g = rule == null ? null : guard();
+        } catch (Throwable t) {
+            fault("init", t);
+            return upstream.send();
+        }
+        if (rule == null) {
+            return upstream.send();
+        }
+        try {
+            return g.exchangeAsync(rule, request, upstream);
         } catch (Throwable t) {
             fault("guard", t);
             return upstream.send();

@@ -26,6 +26,7 @@ public final class JavaProcess {
     private String agentArgs;
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private final List<String> appArgs = new ArrayList<>();
+    private final List<Path> libraries = new ArrayList<>();
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -57,6 +58,12 @@ public final class JavaProcess {
         return this;
     }
 
+    /** Runs the sample app with these jars beside it (a client library version of the matrix). */
+    public JavaProcess libraries(List<Path> jars) {
+        libraries.addAll(jars);
+        return this;
+    }
+
     public JavaProcess args(String... args) {
         appArgs.addAll(Arrays.asList(args));
         return this;
@@ -69,8 +76,16 @@ public final class JavaProcess {
             command.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(SAMPLE_JAR.toString());
+        if (libraries.isEmpty()) {
+            command.add("-jar");
+            command.add(SAMPLE_JAR.toString());
+        } else {
+            StringBuilder cp = new StringBuilder(SAMPLE_JAR.toString());
+            libraries.forEach(jar -> cp.append(java.io.File.pathSeparatorChar).append(jar));
+            command.add("-cp");
+            command.add(cp.toString());
+            command.add("io.tokenguard.sample.SampleApp");
+        }
         command.addAll(appArgs);
         Process process = new ProcessBuilder(command).start();
         try {

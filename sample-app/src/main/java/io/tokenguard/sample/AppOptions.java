@@ -12,7 +12,12 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
+
+    /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
+    static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
+        "apache4-handler", "apache5", "apache5-handler"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");
@@ -24,6 +29,7 @@ final class AppOptions {
     int rounds = 1;
     long roundGapMillis;
     String consumer = Credentials.DEFAULT_CONSUMER;
+    String client = "urlconnection";
     boolean quiet;
     String probe;
     String method = "GET";
@@ -85,6 +91,13 @@ final class AppOptions {
                 break;
             case "--iterations":
                 iterations = number(name, value, 0);
+                break;
+            case "--client":
+                if (!java.util.Arrays.asList(CLIENTS).contains(value)) {
+                    throw new IllegalArgumentException("--client wants one of " + String.join(", ", CLIENTS)
+                            + ", got " + value);
+                }
+                client = value;
                 break;
             case "--users":
                 users = list(value);

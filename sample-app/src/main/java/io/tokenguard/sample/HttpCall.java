@@ -27,6 +27,9 @@ final class HttpCall {
         }
     }
 
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler. */
+    static volatile String client = "urlconnection";
+
     private HttpCall() {
     }
 
@@ -40,6 +43,18 @@ final class HttpCall {
 
     private static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("apache5")) {
+            return ApacheHttpClient5Call.send("apache5-handler".equals(client), method, url, headers, body);
+        }
+        if (client.startsWith("apache4")) {
+            return ApacheHttpClientCall.send("apache4-handler".equals(client), method, url, headers, body);
+        }
+        if (client.startsWith("okhttp")) {
+            return OkHttpCall.send("okhttp-async".equals(client), method, url, headers, body);
+        }
+        if (!"urlconnection".equals(client)) {
+            return JdkHttpClientCall.send("jdkhttp-async".equals(client), method, url, headers, body);
+        }
         HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
         // Bounded so a stuck server or agent fails the run instead of hanging it.
         c.setConnectTimeout(TIMEOUT_MILLIS);

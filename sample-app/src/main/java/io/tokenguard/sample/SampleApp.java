@@ -36,6 +36,7 @@ public final class SampleApp {
         if (options.probe != null) {
             return Probe.run(options, out);
         }
+        HttpCall.client = options.client;
         try {
             return options.idp == null ? runEmbedded(options, out)
                     : runAgainst(options.idp, "external", IdpStats.remote(options.idp), options, out);

@@ -4,13 +4,14 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.Mode;
+import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -46,149 +47,188 @@ public final class Guard {
         return cache.size();
     }
 
+    /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
+        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request));
+    }
+
+    /** For asynchronous clients: no thread waits, neither for an identical request nor for a delay. */
+    public CompletableFuture<TokenHttpResponse> exchangeAsync(EndpointRule rule, TokenHttpRequest request,
+                                                              AsyncUpstream upstream) {
+        return run(rule, request, upstream, false);
+    }
+
+    private long waitMillis(TokenHttpRequest request) {
+        return request.timeoutMillis() > 0 ? request.timeoutMillis() : settings.coalesceMaxWait().toMillis();
+    }
+
+    private CompletableFuture<TokenHttpResponse> run(EndpointRule rule, TokenHttpRequest request, AsyncUpstream upstream,
+                                                     boolean callerMayBlock) {
         if (!"POST".equalsIgnoreCase(request.method())) {
             // Token requests are POSTs (RFC 6749 §3.2); anything else is not ours to judge.
-            TokenHttpResponse r = send(rule, upstream);
-            listener.onRequest(rule.id(), TokenRequest.GRANT_NONE, "-", "passthrough");
-            return r;
+            return send(rule, upstream).whenComplete((r, e) ->
+                    listener.onRequest(rule.id(), TokenRequest.GRANT_NONE, "-", e == null ? "passthrough" : "error"));
         }
         Exchange ex = new Exchange(rule, request, TokenRequestParser.parse(request));
         ex.identity = RequestIdentity.of(hasher, rule, request, ex.parsed, settings.identityHeaders());
-        return shadow != null ? observe(ex, upstream) : enforce(ex, upstream);
+        return shadow != null ? observe(ex, upstream) : enforce(ex, upstream, callerMayBlock);
     }
 
-    private TokenHttpResponse enforce(Exchange ex, Upstream upstream) throws IOException {
+    private CompletableFuture<TokenHttpResponse> enforce(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock) {
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
         CompletableFuture<Outcome> joined = cache.join(ex.identity.fingerprint(), mine);
         if (joined != mine) {
-            return follow(ex, joined);
+            return follow(ex, joined, callerMayBlock);
         }
+        CompletableFuture<Outcome> led;
         try {
-            Outcome outcome = lead(ex, upstream);
-            mine.complete(outcome);
-            return outcome.response();
-        } catch (IOException e) {
-            mine.completeExceptionally(e);
-            ex.record(listener, "error");
-            throw e;
+            led = lead(ex, upstream, callerMayBlock);
         } catch (Throwable t) {
-            // Fail open, and release the followers with whatever the plain request gets.
+            // Fail open before anything was sent: the plain request, and the followers get its answer.
             listener.onFault("guard", t);
-            try {
-                TokenHttpResponse r = upstream.send();
-                mine.complete(new Outcome(r, 0));
-                return r;
-            } catch (IOException e) {
-                mine.completeExceptionally(e);
-                throw e;
-            } catch (Throwable again) {
-                mine.completeExceptionally(again);
-                throw again;
-            }
+            led = upstream.send().thenApply(r -> new Outcome(r, 0));
         }
+        led.whenComplete((outcome, error) -> {
+            if (error != null) {
+                mine.completeExceptionally(Futures.unwrap(error));
+            } else {
+                mine.complete(outcome);
+            }
+        });
+        return led.thenApply(Outcome::response);
     }
 
-    private TokenHttpResponse follow(Exchange ex, CompletableFuture<Outcome> joined) throws IOException {
+    private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined,
+                                                        boolean callerMayBlock) {
         boolean settled = joined.isDone();
-        Outcome outcome = await(joined, ex.request.timeoutMillis());
-        TokenHttpResponse r = outcome.response();
-        ResponseSource source = r.source() != ResponseSource.UPSTREAM ? r.source()
-                : settled && outcome.ttlNanos() > 0 ? ResponseSource.CACHE : ResponseSource.COALESCED;
-        ex.record(listener, source.label());
-        return r.servedAs(source);
-    }
-
-    private Outcome await(CompletableFuture<Outcome> future, long timeoutMillis) throws IOException {
-        long waitMillis = timeoutMillis > 0 ? timeoutMillis : settings.coalesceMaxWait().toMillis();
-        try {
-            return future.get(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            throw FollowerFailures.interrupted();
-        } catch (TimeoutException e) {
-            throw FollowerFailures.timedOut();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException) {
-                throw FollowerFailures.copyOf((IOException) cause);
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new IOException("identical token request failed", cause);
+        // A copy: a timeout of this follower must never complete the shared entry.
+        CompletableFuture<Outcome> view = joined.copy();
+        if (!callerMayBlock) {
+            view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
+        return view.handle((outcome, error) -> {
+            if (error != null) {
+                Throwable cause = Futures.unwrap(error);
+                throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()
+                        : cause instanceof IOException ? FollowerFailures.copyOf((IOException) cause) : cause);
+            }
+            TokenHttpResponse r = outcome.response();
+            ResponseSource source = r.source() != ResponseSource.UPSTREAM ? r.source()
+                    : settled && outcome.ttlNanos() > 0 ? ResponseSource.CACHE : ResponseSource.COALESCED;
+            ex.record(listener, source.label());
+            return r.servedAs(source);
+        });
     }
 
-    private Outcome lead(Exchange ex, Upstream upstream) throws IOException {
+    private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
+            throws IOException {
         EndpointRule rule = ex.rule;
         boolean limited = !rule.isExempt(ex.parsed.grant());
-        String outcomeLabel = ResponseSource.UPSTREAM.label();
         if (limited) {
             Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.throttleKey());
             if (cooldown != null) {
                 long left = cooldown.remainingNanos(clock.nanoTime());
                 ex.violation(listener, cooldown.kind(), Violation.REJECTED, left);
                 ex.record(listener, ResponseSource.LOCAL_COOLDOWN.label());
-                return new Outcome(LocalAnswers.cooldown(cooldown.providerAnswer(), left), 0);
+                return CompletableFuture.completedFuture(
+                        new Outcome(LocalAnswers.cooldown(cooldown.providerAnswer(), left), 0));
             }
             if (rule.limit() != null) {
                 Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKey());
                 if (!permit.granted()) {
                     if (rule.onLimit() == OnLimit.OBSERVE) {
                         ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
-                    } else if (rule.onLimit() == OnLimit.DELAY && delay(ex)) {
-                        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, permit.waitNanos());
-                        outcomeLabel = "delayed";
+                    } else if (rule.onLimit() == OnLimit.DELAY) {
+                        return delayThenSend(ex, upstream, permit, callerMayBlock);
                     } else {
-                        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, permit.waitNanos());
-                        ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
-                        return new Outcome(LocalAnswers.throttled(rule, permit.waitNanos()), 0);
+                        return CompletableFuture.completedFuture(reject(ex, permit));
                     }
                 }
             }
         }
-        TokenHttpResponse response = send(rule, upstream);
-        ResponseVerdict verdict = classifier.classify(rule, response, clock.wallClockMillis());
-        ex.record(listener, outcomeLabel);
-        switch (verdict.kind()) {
-            case CACHEABLE:
-                long ttl = verdict.ttlNanos();
-                if ("refresh_token".equals(ex.parsed.grant())) {
-                    // Shared only briefly: enough for concurrent refreshes under rotation to agree.
-                    ttl = Math.min(ttl, settings.refreshGrantTtl().toNanos());
-                }
-                return new Outcome(response, ttl);
-            default:
-                backOffIfTold(ex, verdict, response, limited);
-                return new Outcome(response, 0);
-        }
+        return sendAndSettle(ex, upstream, ResponseSource.UPSTREAM.label(), limited);
     }
 
-    /** Waits for a permit within max-delay (and within the caller's own timeout). */
-    private boolean delay(Exchange ex) throws IOException {
+    private Outcome reject(Exchange ex, Throttle.Permit permit) {
+        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, permit.waitNanos());
+        ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
+        return new Outcome(LocalAnswers.throttled(ex.rule, permit.waitNanos()), 0);
+    }
+
+    /** Waits for a permit within max-delay and the caller's own timeout; a blocking caller parks, others are scheduled. */
+    private CompletableFuture<Outcome> delayThenSend(Exchange ex, AsyncUpstream upstream, Throttle.Permit permit,
+                                                     boolean callerMayBlock) throws IOException {
         long max = ex.rule.maxDelay().toNanos();
         if (ex.request.timeoutMillis() > 0) {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
         }
-        try {
-            return throttle.acquireWithin(ex.rule, ex.identity.throttleKey(), max);
-        } catch (InterruptedException e) {
-            throw FollowerFailures.interrupted();
+        CompletableFuture<Boolean> acquired;
+        if (callerMayBlock) {
+            try {
+                acquired = CompletableFuture.completedFuture(
+                        throttle.acquireWithin(ex.rule, ex.identity.throttleKey(), max));
+            } catch (InterruptedException e) {
+                throw FollowerFailures.interrupted();
+            }
+        } else {
+            acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKey(), max, DelayScheduler.get());
         }
+        return acquired.thenCompose(ok -> {
+            if (!ok) {
+                return CompletableFuture.completedFuture(reject(ex, permit));
+            }
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, permit.waitNanos());
+            return sendAndSettle(ex, upstream, "delayed", true);
+        });
     }
 
-    private TokenHttpResponse send(EndpointRule rule, Upstream upstream) throws IOException {
+    /** Sends once, then decides what the answer means; a fault after sending never loses the answer. */
+    private CompletableFuture<Outcome> sendAndSettle(Exchange ex, AsyncUpstream upstream, String label, boolean limited) {
+        return send(ex.rule, upstream).handle((response, error) -> {
+            if (error != null) {
+                ex.record(listener, "error");
+                throw new CompletionException(Futures.unwrap(error));
+            }
+            try {
+                ex.record(listener, label);
+                return settle(ex, response, limited);
+            } catch (Throwable t) {
+                listener.onFault("classify", t);
+                return new Outcome(response, 0);
+            }
+        });
+    }
+
+    private Outcome settle(Exchange ex, TokenHttpResponse response, boolean limited) {
+        ResponseVerdict verdict = classifier.classify(ex.rule, response, clock.wallClockMillis());
+        if (verdict.kind() != ResponseVerdict.Kind.CACHEABLE) {
+            backOffIfTold(ex, verdict, response, limited);
+            return new Outcome(response, 0);
+        }
+        long ttl = verdict.ttlNanos();
+        if ("refresh_token".equals(ex.parsed.grant())) {
+            // Shared only briefly: enough for concurrent refreshes under rotation to agree.
+            ttl = Math.min(ttl, settings.refreshGrantTtl().toNanos());
+        }
+        return new Outcome(response, ttl);
+    }
+
+    private CompletableFuture<TokenHttpResponse> send(EndpointRule rule, AsyncUpstream upstream) {
         long start = clock.nanoTime();
-        TokenHttpResponse response = upstream.send();
-        listener.onUpstream(rule.id(), response.status(), clock.nanoTime() - start);
-        return response;
+        CompletableFuture<TokenHttpResponse> sent;
+        try {
+            sent = upstream.send();
+        } catch (Throwable t) {
+            sent = Futures.failed(t);
+        }
+        return sent.thenApply(response -> {
+            listener.onUpstream(rule.id(), response.status(), clock.nanoTime() - start);
+            return response;
+        });
     }
 
     /** Observe mode: every request goes upstream unchanged; count what enforce would have done. */
-    private TokenHttpResponse observe(Exchange ex, Upstream upstream) throws IOException {
+    private CompletableFuture<TokenHttpResponse> observe(Exchange ex, AsyncUpstream upstream) {
         EndpointRule rule = ex.rule;
         String fingerprint = ex.identity.fingerprint();
         boolean limited = !rule.isExempt(ex.parsed.grant());
@@ -208,24 +248,26 @@ public final class Guard {
                 ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
             }
         }
-        TokenHttpResponse response;
+        String label = would;
         shadow.begin(fingerprint);
-        try {
-            response = send(rule, upstream);
-        } catch (IOException e) {
-            ex.record(listener, "error");
-            throw e;
-        } finally {
+        return send(rule, upstream).whenComplete((response, error) -> {
             shadow.end(fingerprint);
-        }
-        ex.record(listener, would);
-        ResponseVerdict verdict = classifier.classify(rule, response, clock.wallClockMillis());
-        if (verdict.kind() == ResponseVerdict.Kind.CACHEABLE) {
-            shadow.remember(fingerprint, verdict.ttlNanos());
-        } else {
-            backOffIfTold(ex, verdict, response, limited);
-        }
-        return response;
+            if (error != null) {
+                ex.record(listener, "error");
+                return;
+            }
+            ex.record(listener, label);
+            try {
+                ResponseVerdict verdict = classifier.classify(rule, response, clock.wallClockMillis());
+                if (verdict.kind() == ResponseVerdict.Kind.CACHEABLE) {
+                    shadow.remember(fingerprint, verdict.ttlNanos());
+                } else {
+                    backOffIfTold(ex, verdict, response, limited);
+                }
+            } catch (Throwable t) {
+                listener.onFault("classify", t);
+            }
+        });
     }
 
     /** The provider said "back off" (429 or its lockout signature): hold this identity locally. */

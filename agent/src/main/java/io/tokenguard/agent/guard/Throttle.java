@@ -7,6 +7,8 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.RateLimit;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Per-identity token buckets (Bucket4j) counting what is sent upstream. Buckets are kept in a
@@ -35,6 +37,12 @@ final class Throttle {
     /** Waits up to maxWait for a permit; true if one was taken. */
     boolean acquireWithin(EndpointRule rule, String throttleKey, long maxWaitNanos) throws InterruptedException {
         return bucket(rule, throttleKey).asBlocking().tryConsume(1, maxWaitNanos, clock.blockingStrategy());
+    }
+
+    /** Takes a permit within maxWait without blocking: the future completes when it is taken (or not). */
+    CompletableFuture<Boolean> acquireLater(EndpointRule rule, String throttleKey, long maxWaitNanos,
+                                            ScheduledExecutorService scheduler) {
+        return bucket(rule, throttleKey).asScheduler().tryConsume(1, maxWaitNanos, scheduler);
     }
 
     private Bucket bucket(EndpointRule rule, String throttleKey) {

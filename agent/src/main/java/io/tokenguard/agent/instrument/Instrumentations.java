@@ -1,33 +1,89 @@
 package io.tokenguard.agent.instrument;
 
+import io.tokenguard.agent.instrument.apache.ApacheAdapter;
+import io.tokenguard.agent.instrument.apache.DoExecutePatch;
+import io.tokenguard.agent.instrument.javahttp.HttpClientSendAsyncPatch;
+import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
+import io.tokenguard.agent.instrument.okhttp.OkHttpAdapter;
+import io.tokenguard.agent.instrument.okhttp.OkHttpClientPatch;
 import io.tokenguard.agent.instrument.urlconnection.UrlOpenConnectionPatch;
 import io.tokenguard.agent.telemetry.AgentLog;
+import io.tokenguard.bootstrap.ApacheHttpClient5Hook;
+import io.tokenguard.bootstrap.ApacheHttpClientHook;
 import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.JavaHttpClientHook;
+import io.tokenguard.bootstrap.OkHttpHook;
 import java.lang.instrument.Instrumentation;
-import java.net.URL;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
-/** Installs the client adapters' bytecode changes. */
+/** Installs the client adapters: their hooks in the bridge, and the bytecode changes that call them. */
 public final class Instrumentations {
+    private static final String OKHTTP_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.okhttp.";
+    private static final String APACHE4_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.apache4.";
+    private static final String APACHE5_ADAPTER_PACKAGE = "io.tokenguard.agent.instrument.apache5.";
+
     private Instrumentations() {
     }
 
     public static void install(Instrumentation inst) throws Exception {
-        // Code patched into java.base calls Bridge, which lives in the bootstrap loader's unnamed
-        // module; java.base reads no unnamed module unless told to (an agent's Add-Opens is ignored).
-        Module javaBase = URL.class.getModule();
-        Module bridgeModule = Bridge.class.getModule();
-        if (!javaBase.canRead(bridgeModule)) {
-            inst.redefineModule(javaBase, Collections.singleton(bridgeModule), Collections.emptyMap(),
-                    Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+        ClassLoader agentLoader = Instrumentations.class.getClassLoader();
+        JavaHttpClientHook.install(new JavaHttpClientAdapter());
+        Map<ClassLoader, ClassLoader> okhttpLoaders = Collections.synchronizedMap(new WeakHashMap<>());
+        OkHttpHook.install(new OkHttpAdapter(appLoader -> okhttpLoaders.computeIfAbsent(appLoader,
+                l -> new AdapterClassLoader(l, OKHTTP_ADAPTER_PACKAGE, agentLoader))));
+        Map<ClassLoader, ClassLoader> apache4Loaders = Collections.synchronizedMap(new WeakHashMap<>());
+        ApacheHttpClientHook.install(new ApacheAdapter(APACHE4_ADAPTER_PACKAGE + "GuardedExecution",
+                appLoader -> apache4Loaders.computeIfAbsent(appLoader,
+                        l -> new AdapterClassLoader(l, APACHE4_ADAPTER_PACKAGE, agentLoader))));
+        Map<ClassLoader, ClassLoader> apache5Loaders = Collections.synchronizedMap(new WeakHashMap<>());
+        ApacheHttpClient5Hook.install(new ApacheAdapter(APACHE5_ADAPTER_PACKAGE + "GuardedExecution",
+                appLoader -> apache5Loaders.computeIfAbsent(appLoader,
+                        l -> new AdapterClassLoader(l, APACHE5_ADAPTER_PACKAGE, agentLoader))));
+
+        List<ClassPatch> jdkPatches = Arrays.asList(new UrlOpenConnectionPatch(), new HttpClientSendAsyncPatch());
+        List<ClassPatch> libraryPatches = Arrays.asList(new OkHttpClientPatch(),
+                new DoExecutePatch("org/apache/http/impl/client/InternalHttpClient", DoExecutePatch.HTTPCLIENT_4),
+                new DoExecutePatch("org/apache/http/impl/client/MinimalHttpClient", DoExecutePatch.HTTPCLIENT_4),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/classic/InternalHttpClient",
+                        DoExecutePatch.HTTPCLIENT_5),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/classic/MinimalHttpClient",
+                        DoExecutePatch.HTTPCLIENT_5));
+        // Code patched into java.base and java.net.http calls the bridge, which lives in the bootstrap
+        // loader's unnamed module; named modules read it only when told to (Add-Opens is ignored for agents).
+        Module bridge = Bridge.class.getModule();
+        for (String name : Arrays.asList("java.base", "java.net.http")) {
+            ModuleLayer.boot().findModule(name).filter(m -> !m.canRead(bridge)).ifPresent(m ->
+                    inst.redefineModule(m, Collections.singleton(bridge), Collections.emptyMap(),
+                            Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap()));
         }
-        AtomicBoolean patched = new AtomicBoolean();
-        // Stays registered so a later retransformation of URL (by another agent) keeps our change.
-        inst.addTransformer(new UrlOpenConnectionPatch(() -> patched.set(true)), true);
-        inst.retransformClasses(URL.class);
-        if (!patched.get()) {
+        ClassPatchTransformer transformer = new ClassPatchTransformer(jdkPatches, libraryPatches);
+        inst.addTransformer(transformer, true);
+        // java.net.URL is always loaded by now; the others only when attached to a running app.
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            String name = c.getName().replace('.', '/');
+            for (ClassPatch patch : concat(jdkPatches, libraryPatches)) {
+                if (name.equals(patch.className()) && inst.isModifiableClass(c)) {
+                    loaded.add(c);
+                }
+            }
+        }
+        if (!loaded.isEmpty()) {
+            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+        }
+        if (!transformer.patched(new UrlOpenConnectionPatch().className())) {
             AgentLog.warn("could not instrument java.net.URL; HttpURLConnection requests are not guarded");
         }
+    }
+
+    private static List<ClassPatch> concat(List<ClassPatch> a, List<ClassPatch> b) {
+        List<ClassPatch> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 }

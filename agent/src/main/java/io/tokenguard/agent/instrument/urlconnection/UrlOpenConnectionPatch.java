@@ -1,7 +1,6 @@
 package io.tokenguard.agent.instrument.urlconnection;
 
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
+import io.tokenguard.agent.instrument.ClassPatch;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -18,35 +17,19 @@ import net.bytebuddy.jar.asm.Opcodes;
  * class loading (measured: ~1,100 classes) and this costs a few dozen classes. Method bodies only,
  * no new members, as retransformation requires.
  */
-public final class UrlOpenConnectionPatch implements ClassFileTransformer {
+public final class UrlOpenConnectionPatch implements ClassPatch {
     static final String URL_CLASS = "java/net/URL";
     private static final String BRIDGE = "io/tokenguard/bootstrap/Bridge";
     private static final String WRAP_DESCRIPTOR = "(Ljava/net/URL;Ljava/net/URLConnection;)Ljava/net/URLConnection;";
     private static final String RETURNS_CONNECTION = ")Ljava/net/URLConnection;";
 
-    private final Runnable onPatched;
-
-    public UrlOpenConnectionPatch(Runnable onPatched) {
-        this.onPatched = onPatched;
+    @Override
+    public String className() {
+        return URL_CLASS;
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || !URL_CLASS.equals(className)) {
-            return null;
-        }
-        try {
-            byte[] patched = patch(classfileBuffer);
-            onPatched.run();
-            return patched;
-        } catch (Throwable t) {
-            // Returning null keeps the class as it was: HttpURLConnection simply stays unguarded.
-            return null;
-        }
-    }
-
-    static byte[] patch(byte[] classfile) {
+    public byte[] apply(byte[] classfile) {
         ClassReader reader = new ClassReader(classfile);
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {

@@ -10,14 +10,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The walking skeleton end to end: the unmodified sample app in a child JVM with
- * -javaagent:agent/target/tokenguard-agent.jar, against the emulated IdP running in this JVM.
- * Every test runs on each JDK of {@link Jdk#all()}.
+ * End to end: the unmodified sample app in a child JVM with -javaagent:agent/target/tokenguard-agent.jar,
+ * against the emulated IdP running in this JVM. Every test runs on each JDK of {@link Jdk#all()}; the
+ * shared scenarios also once per HTTP client of {@link Client#all()} (HttpURLConnection, java.net.http
+ * send and sendAsync, OkHttp 3.x, 4.x and 5.x execute and enqueue).
  */
-class HttpUrlConnectionIT {
+class ClientScenariosIT {
     private static EmulatedIdp idp;
 
     @BeforeAll
@@ -41,15 +43,24 @@ class HttpUrlConnectionIT {
         return Jdk.all().stream();
     }
 
+    /** The shared scenarios run once per JDK and per HTTP client the sample app can use. */
+    static Stream<Arguments> clients() {
+        return Jdk.all().stream().flatMap(jdk -> Client.all().stream().map(client -> Arguments.of(jdk, client)));
+    }
+
     private static JavaProcess guardedApp(Jdk jdk) {
         return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void manyThreadsAskingForOneUsersTokenMakeOneUpstreamCall(Jdk jdk) throws Exception {
+    private static JavaProcess guardedApp(Jdk jdk, Client client) throws java.io.IOException {
+        return client.applyTo(guardedApp(jdk));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clients")
+    void manyThreadsAskingForOneUsersTokenMakeOneUpstreamCall(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
-        JavaProcess.Result run = guardedApp(jdk)
+        JavaProcess.Result run = guardedApp(jdk, client)
                 .args("--provider", "eloqua", "--users", "alice", "--threads", "8", "--iterations", "25").run();
 
         SampleResult.Row alice = run.sample().row("eloqua", "alice");
@@ -68,12 +79,12 @@ class HttpUrlConnectionIT {
         assertThat(eloqua.get("cache") + eloqua.get("coalesced")).isEqualTo(199);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void aWrongPasswordOrAnotherUserIsNeverServedSomeoneElsesToken(Jdk jdk) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clients")
+    void aWrongPasswordOrAnotherUserIsNeverServedSomeoneElsesToken(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         // One thread so the order is fixed: alice signs in first, then the wrong password, then bob.
-        JavaProcess.Result run = guardedApp(jdk).args("--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
+        JavaProcess.Result run = guardedApp(jdk, client).args("--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
                 "--threads", "1", "--iterations", "5").run();
 
         SampleResult result = run.sample();
@@ -95,13 +106,13 @@ class HttpUrlConnectionIT {
                 .doesNotContain("WRONG", "alice-pw", "bob-pw", "sample-app-secret");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clients")
+    void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         idp.lockTwitterFor(Duration.ofSeconds(3));
         // The app pauses 3.5 s between its two rounds (its own pacing, not the test's).
-        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.endpoints.twitter.cooldown", "3s")
+        JavaProcess.Result run = guardedApp(jdk, client).property("tokenguard.endpoints.twitter.cooldown", "3s")
                 .args("--provider", "twitter", "--threads", "4", "--iterations", "5", "--rounds", "2",
                         "--round-gap-ms", "3500").run();
 
@@ -116,19 +127,19 @@ class HttpUrlConnectionIT {
         assertThat(run.stderr).contains("\"kind\":\"upstream_lockout\"");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("jdks")
-    void observeModeChangesNothingOnTheWireButCountsWhatEnforceWouldDo(Jdk jdk) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("clients")
+    void observeModeChangesNothingOnTheWireButCountsWhatEnforceWouldDo(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
         String[] app = {"--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice", "--threads", "4",
             "--iterations", "5"};
-        JavaProcess.Result bare = JavaProcess.on(jdk).args(app).run();
+        JavaProcess.Result bare = client.applyTo(JavaProcess.on(jdk)).args(app).run();
         int bareCalls = idp.tokenCalls("eloqua");
         SampleResult.Row bareRow = bare.sample().row("eloqua", "alice");
         idp.reset();
 
-        JavaProcess.Result observed = JavaProcess.on(jdk).withAgent("mode=observe").guardingLoopbackIdp()
-                .args(app).run();
+        JavaProcess.Result observed = client.applyTo(JavaProcess.on(jdk).withAgent("mode=observe")
+                .guardingLoopbackIdp()).args(app).run();
 
         SampleResult.Row observedRow = observed.sample().row("eloqua", "alice");
         assertThat(idp.tokenCalls("eloqua")).as(observed.toString()).isEqualTo(bareCalls).isEqualTo(20);

@@ -1,0 +1,30 @@
+package io.tokenguard.bootstrap;
+
+import java.util.concurrent.CompletableFuture;
+
+/** The asynchronous twin of {@link OnceUpstream}: the request is sent at most once, whoever asks. */
+final class OnceAsyncUpstream implements AsyncUpstream {
+    private final AsyncUpstream upstream;
+    private CompletableFuture<TokenHttpResponse> sent;
+
+    OnceAsyncUpstream(AsyncUpstream upstream) {
+        this.upstream = upstream;
+    }
+
+    @Override
+    public synchronized CompletableFuture<TokenHttpResponse> send() {
+        if (sent == null) {
+            try {
+                sent = upstream.send();
+            } catch (Throwable t) {
+                sent = new CompletableFuture<>();
+                sent.completeExceptionally(t);
+            }
+        }
+        return sent;
+    }
+
+    synchronized boolean wasSent() {
+        return sent != null;
+    }
+}

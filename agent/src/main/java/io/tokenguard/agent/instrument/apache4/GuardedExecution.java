@@ -1,0 +1,154 @@
+package io.tokenguard.agent.instrument.apache4;
+
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.HttpEntityEnclosingRequest;
+import org.apache.http.HttpHost;
+import org.apache.http.HttpRequest;
+import org.apache.http.HttpVersion;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpUriRequest;
+import org.apache.http.client.utils.URIUtils;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.message.BasicHttpResponse;
+import org.apache.http.protocol.HttpContext;
+import org.apache.http.util.EntityUtils;
+
+/**
+ * Apache HttpClient 4.5 adapter, defined in a child of the app's HttpClient loader. Thin: capture the
+ * request (a non-repeatable entity is buffered and replaced so the real send still has its body),
+ * ask the guard, hand back a CloseableHttpResponse the caller (or its ResponseHandler) consumes normally.
+ */
+public final class GuardedExecution {
+    /** Set while the adapter itself sends upstream, so that call proceeds untouched. */
+    private static final ThreadLocal<Boolean> SENDING_UPSTREAM = new ThreadLocal<>();
+
+    private GuardedExecution() {
+    }
+
+    public static Object execute(Object client, Object target, Object request, Object context) throws IOException {
+        GuardDelegate guard = Bridge.delegate();
+        if (guard == null || SENDING_UPSTREAM.get() != null || !(client instanceof CloseableHttpClient)
+                || !(request instanceof HttpRequest)) {
+            return null;
+        }
+        HttpRequest httpRequest = (HttpRequest) request;
+        URI uri = uri((HttpHost) target, httpRequest);
+        if (uri == null || !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+            return null;
+        }
+        byte[] body = new byte[0];
+        if (httpRequest instanceof HttpEntityEnclosingRequest) {
+            HttpEntityEnclosingRequest enclosing = (HttpEntityEnclosingRequest) httpRequest;
+            HttpEntity entity = enclosing.getEntity();
+            if (entity != null) {
+                if (entity.getContentLength() > guard.captureMaxBytes()
+                        || (!entity.isRepeatable() && entity.getContentLength() < 0)) {
+                    return null;
+                }
+                body = EntityUtils.toByteArray(entity);
+                if (!entity.isRepeatable()) {
+                    // The original stream is spent: the real send gets an equal, repeatable entity.
+                    ByteArrayEntity copy = new ByteArrayEntity(body);
+                    copy.setContentType(entity.getContentType());
+                    copy.setContentEncoding(entity.getContentEncoding());
+                    enclosing.setEntity(copy);
+                }
+                if (body.length > guard.captureMaxBytes()) {
+                    return null;
+                }
+            }
+        }
+        TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri),
+                headers(httpRequest), body, 0);
+        CloseableHttpClient httpClient = (CloseableHttpClient) client;
+        TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target,
+                httpRequest, (HttpContext) context));
+        return toApache(answer);
+    }
+
+    private static URI uri(HttpHost target, HttpRequest request) {
+        try {
+            URI uri = request instanceof HttpUriRequest ? ((HttpUriRequest) request).getURI()
+                    : new URI(request.getRequestLine().getUri());
+            return target != null && !uri.isAbsolute() ? URIUtils.rewriteURI(uri, target) : uri;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static URL toUrl(URI uri) throws IOException {
+        return uri.toURL();
+    }
+
+    private static HttpHeaders headers(HttpRequest request) {
+        HttpHeaders.Builder b = HttpHeaders.builder();
+        for (Header h : request.getAllHeaders()) {
+            b.add(h.getName(), h.getValue());
+        }
+        if (request instanceof HttpEntityEnclosingRequest && request.getFirstHeader("Content-Type") == null) {
+            HttpEntity entity = ((HttpEntityEnclosingRequest) request).getEntity();
+            if (entity != null && entity.getContentType() != null) {
+                b.add("Content-Type", entity.getContentType().getValue());
+            }
+        }
+        return b.build();
+    }
+
+    private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target, HttpRequest request,
+                                                  HttpContext context) throws IOException {
+        CloseableHttpResponse response;
+        SENDING_UPSTREAM.set(Boolean.TRUE);
+        try {
+            response = client.execute(target, request, context);
+        } finally {
+            SENDING_UPSTREAM.remove();
+        }
+        try {
+            HttpHeaders.Builder b = HttpHeaders.builder();
+            for (Header h : response.getAllHeaders()) {
+                b.add(h.getName(), h.getValue());
+            }
+            byte[] bytes = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            return new TokenHttpResponse(response.getStatusLine().getStatusCode(),
+                    response.getStatusLine().getReasonPhrase(), b.build(), bytes, ResponseSource.UPSTREAM);
+        } finally {
+            response.close();
+        }
+    }
+
+    private static CloseableHttpResponse toApache(TokenHttpResponse answer) {
+        SyntheticResponse r = new SyntheticResponse(answer.status(), answer.reason());
+        HttpHeaders h = answer.headers();
+        for (int i = 0; i < h.size(); i++) {
+            r.addHeader(h.name(i), h.value(i));
+        }
+        String type = h.first("Content-Type");
+        ByteArrayEntity entity = new ByteArrayEntity(answer.body(), type == null ? null : ContentType.parse(type));
+        r.setEntity(entity);
+        return r;
+    }
+
+    /** A complete response in memory; closing it has nothing to release. */
+    private static final class SyntheticResponse extends BasicHttpResponse implements CloseableHttpResponse {
+        SyntheticResponse(int status, String reason) {
+            super(HttpVersion.HTTP_1_1, status, reason == null ? "" : reason);
+        }
+
+        @Override
+        public void close() {
+            // Nothing held: the body is bytes.
+        }
+    }
+}

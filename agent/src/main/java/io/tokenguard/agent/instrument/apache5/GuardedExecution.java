@@ -1,0 +1,158 @@
+package io.tokenguard.agent.instrument.apache5;
+
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.net.URI;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * Apache HttpClient 5 classic adapter, defined in a child of the app's HttpClient loader. Same shape
+ * as the 4.5 one; the answer goes through the final CloseableHttpResponse's package-private
+ * {@code adapt}, which the client itself uses (reachable because the jar is not a named module).
+ */
+public final class GuardedExecution {
+    private static final ThreadLocal<Boolean> SENDING_UPSTREAM = new ThreadLocal<>();
+    private static final MethodHandle ADAPT = adaptHandle();
+
+    private GuardedExecution() {
+    }
+
+    private static MethodHandle adaptHandle() {
+        try {
+            Method adapt = CloseableHttpResponse.class.getDeclaredMethod("adapt", ClassicHttpResponse.class);
+            adapt.setAccessible(true);
+            return MethodHandles.lookup().unreflect(adapt).asType(
+                    MethodType.methodType(CloseableHttpResponse.class, ClassicHttpResponse.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("HttpClient 5's CloseableHttpResponse.adapt is not reachable", e);
+        }
+    }
+
+    public static Object execute(Object client, Object target, Object request, Object context) throws IOException {
+        GuardDelegate guard = Bridge.delegate();
+        if (guard == null || SENDING_UPSTREAM.get() != null || !(client instanceof CloseableHttpClient)
+                || !(request instanceof ClassicHttpRequest)) {
+            return null;
+        }
+        ClassicHttpRequest httpRequest = (ClassicHttpRequest) request;
+        URI uri = uri((HttpHost) target, httpRequest);
+        if (uri == null || !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+            return null;
+        }
+        byte[] body = new byte[0];
+        HttpEntity entity = httpRequest.getEntity();
+        if (entity != null) {
+            if (entity.getContentLength() > guard.captureMaxBytes()
+                    || (!entity.isRepeatable() && entity.getContentLength() < 0)) {
+                return null;
+            }
+            body = EntityUtils.toByteArray(entity);
+            if (!entity.isRepeatable()) {
+                // The original stream is spent: the real send gets an equal, repeatable entity.
+                httpRequest.setEntity(new ByteArrayEntity(body, contentType(entity.getContentType()),
+                        entity.getContentEncoding()));
+            }
+            if (body.length > guard.captureMaxBytes()) {
+                return null;
+            }
+        }
+        TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers(httpRequest),
+                body, 0);
+        CloseableHttpClient httpClient = (CloseableHttpClient) client;
+        TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target,
+                httpRequest, (HttpContext) context));
+        return toApache(answer);
+    }
+
+    private static URI uri(HttpHost target, ClassicHttpRequest request) {
+        try {
+            URI uri = request.getUri();
+            if (!uri.isAbsolute() && target != null) {
+                uri = new URI(target.toURI() + uri.toString());
+            }
+            return uri;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static ContentType contentType(String value) {
+        return value == null ? null : ContentType.parse(value);
+    }
+
+    private static HttpHeaders headers(ClassicHttpRequest request) {
+        HttpHeaders.Builder b = HttpHeaders.builder();
+        for (Header h : request.getHeaders()) {
+            b.add(h.getName(), h.getValue());
+        }
+        HttpEntity entity = request.getEntity();
+        if (entity != null && entity.getContentType() != null && request.getFirstHeader("Content-Type") == null) {
+            b.add("Content-Type", entity.getContentType());
+        }
+        return b.build();
+    }
+
+    @SuppressWarnings("deprecation")
+    private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target,
+                                                  ClassicHttpRequest request, HttpContext context) throws IOException {
+        CloseableHttpResponse response;
+        SENDING_UPSTREAM.set(Boolean.TRUE);
+        try {
+            response = client.execute(target, request, context);
+        } finally {
+            SENDING_UPSTREAM.remove();
+        }
+        try {
+            HttpHeaders.Builder b = HttpHeaders.builder();
+            for (Header h : response.getHeaders()) {
+                b.add(h.getName(), h.getValue());
+            }
+            byte[] bytes;
+            try {
+                bytes = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+            } catch (RuntimeException e) {
+                throw new IOException(e);
+            }
+            return new TokenHttpResponse(response.getCode(), response.getReasonPhrase(), b.build(), bytes,
+                    ResponseSource.UPSTREAM);
+        } finally {
+            response.close();
+        }
+    }
+
+    private static CloseableHttpResponse toApache(TokenHttpResponse answer) throws IOException {
+        BasicClassicHttpResponse r = new BasicClassicHttpResponse(answer.status(), answer.reason());
+        HttpHeaders h = answer.headers();
+        for (int i = 0; i < h.size(); i++) {
+            r.addHeader(h.name(i), h.value(i));
+        }
+        r.setEntity(new ByteArrayEntity(answer.body(), contentType(h.first("Content-Type"))));
+        try {
+            return (CloseableHttpResponse) ADAPT.invokeExact((ClassicHttpResponse) r);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.tokenguard.agent.instrument.javahttp;
+
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.JavaHttpClientHook;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Flow;
+
+/**
+ * java.net.http.HttpClient adapter, in the agent jar because the boot loader cannot see java.net.http.
+ * Called (through {@link JavaHttpClientHook}) at the top of the JDK's private
+ * {@code HttpClientImpl.sendAsync(request, handler, pushPromiseHandler, executor)}, the funnel of both
+ * {@code send} and {@code sendAsync}: returns the answer as a future for token requests, or null to
+ * let the JDK proceed untouched. Thin: capture, call the guard, hand back a native response.
+ */
+public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
+    /** Set while the adapter itself sends the upstream request, so that call is not intercepted again. */
+    private static final ThreadLocal<Boolean> SENDING_UPSTREAM = new ThreadLocal<>();
+
+    /** How much of a body of unknown length is read back before giving up on it. */
+    private static final long READ_BACK_LIMIT = 16L * 1024 * 1024;
+
+    @Override
+    public CompletableFuture<?> sendAsync(Object client, Object request, Object handler, Object pushPromiseHandler,
+                                          Object executor) {
+        GuardDelegate d = Bridge.delegate();
+        if (d == null || SENDING_UPSTREAM.get() != null || !(request instanceof HttpRequest)
+                || !(handler instanceof HttpResponse.BodyHandler) || !(client instanceof HttpClient)) {
+            return null;
+        }
+        HttpRequest httpRequest = (HttpRequest) request;
+        URI uri = httpRequest.uri();
+        if (!d.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+            return null;
+        }
+        try {
+            return guarded((HttpClient) client, httpRequest, (HttpResponse.BodyHandler<?>) handler, d.captureMaxBytes());
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    private static <T> CompletableFuture<HttpResponse<T>> guarded(HttpClient client, HttpRequest request,
+                                                                  HttpResponse.BodyHandler<T> handler, int limit)
+            throws MalformedURLException {
+        byte[] body = new byte[0];
+        if (request.bodyPublisher().isPresent()) {
+            HttpRequest.BodyPublisher publisher = request.bodyPublisher().get();
+            if (publisher.contentLength() > limit) {
+                return null;
+            }
+            body = publisher.contentLength() == 0 ? body : RequestBodyCapture.read(publisher, READ_BACK_LIMIT);
+            if (body == null) {
+                // The body could not be read back (a failing or endless publisher): nothing to guard.
+                return null;
+            }
+        }
+        HttpRequest replay = replay(request, body);
+        if (body.length > limit) {
+            // Read already (the publisher may be one-shot), too large to guard: send it as it was.
+            return sendUnguarded(client, replay, handler);
+        }
+        long timeout = request.timeout().map(Duration::toMillis).orElse(0L);
+        TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), request.uri().toURL(),
+                HttpHeaders.of(request.headers().map()), body, timeout);
+        CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
+        AsyncUpstream upstream = () -> sendUpstream(client, replay, version);
+        return Bridge.exchangeAsync(tokenRequest, upstream)
+                .handle((answer, error) -> {
+                    if (error != null) {
+                        throw new CompletionException(asHttpClientFailure(error));
+                    }
+                    return answer;
+                })
+                .thenCompose(answer -> deliver(request, handler, answer,
+                        version.getNow(client.version() == null ? HttpClient.Version.HTTP_1_1 : client.version())));
+    }
+
+    /** The same request with its body as an equal byte-array publisher: the original may be one-shot. */
+    private static HttpRequest replay(HttpRequest request, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
+                .method(request.method(), request.bodyPublisher().isPresent()
+                        ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody())
+                .expectContinue(request.expectContinue());
+        request.timeout().ifPresent(b::timeout);
+        request.version().ifPresent(b::version);
+        for (Map.Entry<String, List<String>> h : request.headers().map().entrySet()) {
+            for (String v : h.getValue()) {
+                b.header(h.getKey(), v);
+            }
+        }
+        return b.build();
+    }
+
+    private static <T> CompletableFuture<HttpResponse<T>> sendUnguarded(HttpClient client, HttpRequest replay,
+                                                                        HttpResponse.BodyHandler<T> handler) {
+        SENDING_UPSTREAM.set(Boolean.TRUE);
+        try {
+            return client.sendAsync(replay, handler);
+        } finally {
+            SENDING_UPSTREAM.remove();
+        }
+    }
+
+    private static CompletableFuture<TokenHttpResponse> sendUpstream(HttpClient client, HttpRequest replay,
+                                                                     CompletableFuture<HttpClient.Version> version) {
+        CompletableFuture<HttpResponse<byte[]>> sent;
+        SENDING_UPSTREAM.set(Boolean.TRUE);
+        try {
+            sent = client.sendAsync(replay, HttpResponse.BodyHandlers.ofByteArray());
+        } finally {
+            SENDING_UPSTREAM.remove();
+        }
+        return sent.thenApply(r -> {
+            version.complete(r.version());
+            return new TokenHttpResponse(r.statusCode(), null, HttpHeaders.of(r.headers().map()), r.body(),
+                    ResponseSource.UPSTREAM);
+        });
+    }
+
+    /** Runs the caller's own BodyHandler over the answer, so ofString, ofInputStream, ofLines... all work. */
+    private static <T> CompletableFuture<HttpResponse<T>> deliver(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                                                                  TokenHttpResponse answer, HttpClient.Version version) {
+        java.net.http.HttpHeaders headers = java.net.http.HttpHeaders.of(answer.headers().toMap(), (k, v) -> true);
+        HttpResponse.ResponseInfo info = new HttpResponse.ResponseInfo() {
+            @Override
+            public int statusCode() {
+                return answer.status();
+            }
+
+            @Override
+            public java.net.http.HttpHeaders headers() {
+                return headers;
+            }
+
+            @Override
+            public HttpClient.Version version() {
+                return version;
+            }
+        };
+        HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        });
+        if (answer.body().length > 0) {
+            subscriber.onNext(Collections.singletonList(ByteBuffer.wrap(answer.body())));
+        }
+        subscriber.onComplete();
+        return subscriber.getBody().toCompletableFuture()
+                .thenApply(body -> new SyntheticHttpResponse<>(answer.status(), request, headers, body, version));
+    }
+
+    /** What java.net.http itself would have failed with: its timeouts are HttpTimeoutExceptions. */
+    private static Throwable asHttpClientFailure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof SocketTimeoutException) {
+            HttpTimeoutException e = new HttpTimeoutException("request timed out");
+            e.initCause(cause);
+            return e;
+        }
+        return cause instanceof IOException || cause instanceof RuntimeException ? cause : new IOException(cause);
+    }
+}

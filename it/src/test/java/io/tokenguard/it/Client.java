@@ -1,0 +1,49 @@
+package io.tokenguard.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** One entry of the client matrix: how the sample app talks HTTP, and which library jars it needs. */
+public final class Client {
+    private static final Path CLIENTS = Paths.get(System.getProperty("tokenguard.it.clients", "target/clients"));
+
+    private final String option;
+    private final String library;
+
+    private Client(String option, String library) {
+        this.option = option;
+        this.library = library;
+    }
+
+    public static List<Client> all() {
+        return List.of(new Client("urlconnection", null), new Client("jdkhttp", null),
+                new Client("jdkhttp-async", null),
+                new Client("okhttp", "okhttp-3.14.9"), new Client("okhttp-async", "okhttp-3.14.9"),
+                new Client("okhttp", "okhttp-4.12.0"), new Client("okhttp-async", "okhttp-4.12.0"),
+                new Client("okhttp", "okhttp-5.5.1"), new Client("okhttp-async", "okhttp-5.5.1"),
+                new Client("apache4", "httpclient-4.5.14"), new Client("apache4-handler", "httpclient-4.5.14"),
+                new Client("apache5", "httpclient5-5.4.4"), new Client("apache5-handler", "httpclient5-5.4.4"),
+                new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"));
+    }
+
+    /** The sample app, set up to use this client. */
+    JavaProcess applyTo(JavaProcess process) throws IOException {
+        if (library != null) {
+            try (Stream<Path> jars = Files.list(CLIENTS.resolve(library))) {
+                process.libraries(jars.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList()));
+            }
+        }
+        return process.args("--client", option);
+    }
+
+
+    @Override
+    public String toString() {
+        return library == null ? option : option + "@" + library;
+    }
+}

@@ -1,0 +1,51 @@
+package io.tokenguard.sample;
+
+import java.io.IOException;
+import java.util.Map;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.client.methods.HttpRequestBase;
+import org.apache.http.entity.ContentType;
+import org.apache.http.entity.StringEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.util.EntityUtils;
+
+/**
+ * The same requests through Apache HttpClient 4.5, with execute(request) or a ResponseHandler.
+ * Only loaded with --client apache4*, so HttpClient is needed on the class path only then.
+ */
+final class ApacheHttpClientCall {
+    private static final CloseableHttpClient CLIENT = HttpClients.custom()
+            .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(15_000).setSocketTimeout(15_000).build())
+            .setMaxConnTotal(64)
+            .setMaxConnPerRoute(64)
+            .build();
+
+    private ApacheHttpClientCall() {
+    }
+
+    static HttpCall.Response send(boolean responseHandler, String method, String url, Map<String, String> headers,
+                                  String body) throws IOException {
+        HttpRequestBase request;
+        if (body == null) {
+            request = new HttpGet(url);
+        } else {
+            HttpPost post = new HttpPost(url);
+            String type = headers.get("Content-Type");
+            post.setEntity(new StringEntity(body, type == null ? ContentType.TEXT_PLAIN : ContentType.parse(type)));
+            request = post;
+        }
+        headers.forEach(request::setHeader);
+        if (responseHandler) {
+            return CLIENT.execute(request, r -> new HttpCall.Response(r.getStatusLine().getStatusCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity())));
+        }
+        try (CloseableHttpResponse r = CLIENT.execute(request)) {
+            return new HttpCall.Response(r.getStatusLine().getStatusCode(),
+                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity()));
+        }
+    }
+}
