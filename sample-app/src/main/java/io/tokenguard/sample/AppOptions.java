@@ -12,6 +12,7 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
 
@@ -28,6 +29,8 @@ final class AppOptions {
     boolean api = true;
     int rounds = 1;
     long roundGapMillis;
+    /** JAR[=ARGS] of an agent to attach at runtime after round 1 (needs -Djdk.attach.allowAttachSelf=true). */
+    String attachAgent;
     String consumer = Credentials.DEFAULT_CONSUMER;
     String client = "urlconnection";
     boolean quiet;
@@ -116,6 +119,9 @@ final class AppOptions {
                 break;
             case "--rounds":
                 rounds = number(name, value, 1);
+                break;
+            case "--attach-agent":
+                attachAgent = value;
                 break;
             case "--round-gap-ms":
                 roundGapMillis = number(name, value, 0);

@@ -23,6 +23,16 @@ public final class SampleApp {
         System.exit(run(args, System.out, System.err));
     }
 
+    /** --attach-agent JAR[=ARGS]: attach an agent to this running JVM between rounds 1 and 2. */
+    private static void attachAgent(String spec, PrintStream log) {
+        int eq = spec.indexOf('=');
+        try {
+            SelfAttach.attach(eq < 0 ? spec : spec.substring(0, eq), eq < 0 ? null : spec.substring(eq + 1));
+        } catch (Exception e) {
+            log.println("could not attach " + spec + ": " + e);
+        }
+    }
+
     /** Everything main does except exiting, so tests can run the app in-process. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         AppOptions options;
@@ -72,6 +82,9 @@ public final class SampleApp {
                 // Deliberate pacing between rounds, as a batch job would have.
                 Thread.sleep(options.roundGapMillis);
                 before = stats.snapshot();
+            }
+            if (round == 2 && options.attachAgent != null) {
+                attachAgent(options.attachAgent, out);
             }
             Tally tally = workload.runRound();
             Map<String, Integer> after = stats.snapshot();
