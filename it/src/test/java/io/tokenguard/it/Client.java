@@ -31,6 +31,11 @@ public final class Client {
                 new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"));
     }
 
+    /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */
+    public static Client of(String option, String library) {
+        return new Client(option, library);
+    }
+
     /** The sample app, set up to use this client. */
     JavaProcess applyTo(JavaProcess process) throws IOException {
         if (library != null) {

@@ -27,6 +27,8 @@ public final class JavaProcess {
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private final List<String> appArgs = new ArrayList<>();
     private final List<Path> libraries = new ArrayList<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private boolean childLoader;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -64,6 +66,17 @@ public final class JavaProcess {
         return this;
     }
 
+    /** Loads the sample app and its libraries in a child class loader (ChildLoaderMain), like a container. */
+    public JavaProcess inChildClassLoader() {
+        this.childLoader = true;
+        return this;
+    }
+
+    public JavaProcess jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
     public JavaProcess args(String... args) {
         appArgs.addAll(Arrays.asList(args));
         return this;
@@ -76,7 +89,15 @@ public final class JavaProcess {
             command.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        if (libraries.isEmpty()) {
+        command.addAll(jvmOptions);
+        if (childLoader) {
+            StringBuilder cp = new StringBuilder(SAMPLE_JAR.toString());
+            libraries.forEach(jar -> cp.append(java.io.File.pathSeparatorChar).append(jar));
+            command.add("-cp");
+            command.add(SAMPLE_JAR.toString());
+            command.add("io.tokenguard.sample.ChildLoaderMain");
+            command.add(cp.toString());
+        } else if (libraries.isEmpty()) {
             command.add("-jar");
             command.add(SAMPLE_JAR.toString());
         } else {

@@ -1,0 +1,85 @@
+package io.tokenguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tokenguard.sample.idp.EmulatedIdp;
+import io.tokenguard.sample.idp.IdpOptions;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Apps that are not laid out like the sample app: client libraries in child loaders, agents attached late. */
+class CoexistenceIT {
+    private static EmulatedIdp idp;
+
+    @BeforeAll
+    static void startIdp() {
+        idp = EmulatedIdp.start(IdpOptions.defaults());
+    }
+
+    @AfterAll
+    static void stopIdp() {
+        if (idp != null) {
+            idp.close();
+        }
+    }
+
+    @BeforeEach
+    void resetIdp() {
+        idp.reset();
+    }
+
+    static Stream<Arguments> childLoaderClients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of(Client.of("okhttp", "okhttp-4.12.0"),
+                Client.of("okhttp-async", "okhttp-5.5.1"), Client.of("apache4", "httpclient-4.5.14"),
+                Client.of("apache5", "httpclient5-5.6.5")).map(c -> Arguments.of(jdk, c)));
+    }
+
+    /** The library is visible only to a child loader: the agent's own loader cannot see it at all. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("childLoaderClients")
+    void aClientLibraryInAChildClassLoaderIsGuarded(Jdk jdk, Client client) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = client.applyTo(JavaProcess.on(jdk).withAgent().guardingLoopbackIdp()
+                .inChildClassLoader()).args("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice",
+                "--threads", "4", "--iterations", "5").run();
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(20);
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
+    }
+
+    static Stream<Arguments> attachClients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of(Client.of("urlconnection", null),
+                Client.of("jdkhttp", null), Client.of("apache4", "httpclient-4.5.14")).map(c -> Arguments.of(jdk, c)));
+    }
+
+    /**
+     * Runtime attach: round 1 runs unguarded (its classes get loaded), then the app attaches the
+     * agent to itself. Round 2's first call meets Eloqua's limit; the cooldown then keeps the rest local.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("attachClients")
+    void anAgentAttachedAtRuntimeGuardsClassesLoadedBeforeIt(Jdk jdk, Client client) throws Exception {
+        jdk.assumeInstalled();
+        String config = Paths.get(JavaProcess.SAMPLE_JAR.getParent().getParent().toString(),
+                "tokenguard-sample.properties").toString();
+        JavaProcess.Result run = client.applyTo(JavaProcess.on(jdk).jvmOption("-Djdk.attach.allowAttachSelf=true"))
+                .args("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice", "--threads", "1",
+                        "--iterations", "5", "--rounds", "2",
+                        "--attach-agent", JavaProcess.AGENT_JAR + "=config=" + config).run();
+
+        SampleResult result = run.sample();
+        assertThat(result.row(0, "eloqua", "alice").status(429)).as(run.toString()).isEqualTo(4);
+        assertThat(result.row(1, "eloqua", "alice").status(429)).isEqualTo(5);
+        // Round 1: all five reached the IdP; round 2: only the first, then the cooldown held.
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(6);
+        assertThat(run.stderr).contains("attached at runtime").contains("\"kind\":\"upstream_rate_limited\"");
+    }
+}
