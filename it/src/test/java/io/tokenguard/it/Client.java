@@ -39,11 +39,16 @@ public final class Client {
     /** The sample app, set up to use this client. */
     JavaProcess applyTo(JavaProcess process) throws IOException {
         if (library != null) {
-            try (Stream<Path> jars = Files.list(CLIENTS.resolve(library))) {
-                process.libraries(jars.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList()));
-            }
+            process.libraries(jars(library));
         }
         return process.args("--client", option);
+    }
+
+    /** The jars of one set under target/clients (a client version, or own-libraries). */
+    static List<Path> jars(String set) throws IOException {
+        try (Stream<Path> jars = Files.list(CLIENTS.resolve(set))) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+        }
     }
 
 

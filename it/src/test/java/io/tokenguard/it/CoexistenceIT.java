@@ -55,6 +55,26 @@ class CoexistenceIT {
         assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
     }
 
+    static Stream<Jdk> jdks() {
+        return Jdk.all().stream();
+    }
+
+    /** The app's own Byte Buddy, Caffeine, Jackson, Micrometer (older versions) and OkHttp 4 with its Kotlin. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anAppWithItsOwnCopiesOfTheAgentsLibrariesKeepsWorking(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = Client.of("okhttp", "okhttp-4.12.0").applyTo(JavaProcess.on(jdk).withAgent()
+                .guardingLoopbackIdp().libraries(Client.jars("own-libraries")))
+                .args("--use-libraries", "--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice",
+                        "--threads", "4", "--iterations", "5").run();
+
+        assertThat(run.stdout).as(run.toString()).contains("library byte-buddy: ok byte-buddy-1.12.19.jar true",
+                "library caffeine: ok v", "library jackson-core: ok 2.13.5 START_OBJECT", "library micrometer: ok 1.0");
+        assertThat(run.exitCode).isZero();
+        assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(1);
+    }
+
     static Stream<Arguments> attachClients() {
         return Jdk.all().stream().flatMap(jdk -> Stream.of(Client.of("urlconnection", null),
                 Client.of("jdkhttp", null), Client.of("apache4", "httpclient-4.5.14")).map(c -> Arguments.of(jdk, c)));

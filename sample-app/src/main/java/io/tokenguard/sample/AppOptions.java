@@ -13,6 +13,7 @@ final class AppOptions {
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
+            "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
             "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
 
@@ -31,6 +32,8 @@ final class AppOptions {
     long roundGapMillis;
     /** JAR[=ARGS] of an agent to attach at runtime after round 1 (needs -Djdk.attach.allowAttachSelf=true). */
     String attachAgent;
+    /** Use the app's own Byte Buddy, Caffeine, Jackson and Micrometer first (co-existence checks). */
+    boolean useLibraries;
     String consumer = Credentials.DEFAULT_CONSUMER;
     String client = "urlconnection";
     boolean quiet;
@@ -64,6 +67,10 @@ final class AppOptions {
             if (arg.startsWith("--") && eq > 0) {
                 value = arg.substring(eq + 1);
                 arg = arg.substring(0, eq);
+            }
+            if ("--use-libraries".equals(arg)) {
+                o.useLibraries = true;
+                continue;
             }
             if ("--quiet".equals(arg)) {
                 o.quiet = value == null || bool(arg, value);

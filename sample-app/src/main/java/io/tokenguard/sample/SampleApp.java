@@ -47,6 +47,9 @@ public final class SampleApp {
             return Probe.run(options, out);
         }
         HttpCall.client = options.client;
+        if (options.useLibraries) {
+            OwnLibraries.use(out);
+        }
         try {
             return options.idp == null ? runEmbedded(options, out)
                     : runAgainst(options.idp, "external", IdpStats.remote(options.idp), options, out);
