@@ -1,9 +1,7 @@
 package io.tokenguard.agent.instrument.apache;
 
 import io.tokenguard.agent.instrument.ClassPatch;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
+import io.tokenguard.agent.instrument.MethodRewriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -46,42 +44,31 @@ public final class DoExecutePatch implements ClassPatch {
 
     @Override
     public byte[] apply(byte[] classfile) {
-        ClassReader reader = new ClassReader(classfile);
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        boolean[] found = new boolean[1];
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!"doExecute".equals(name) || !DoExecutePatch.this.descriptor.equals(descriptor)
-                        || (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT)) != 0) {
-                    return mv;
-                }
-                found[0] = true;
-                return new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitCode() {
-                        super.visitCode();
-                        for (int slot = 0; slot <= 3; slot++) {
-                            super.visitVarInsn(Opcodes.ALOAD, slot);
-                        }
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, hook, "execute", HOOK_DESCRIPTOR, false);
-                        super.visitInsn(Opcodes.DUP);
-                        Label proceed = new Label();
-                        super.visitJumpInsn(Opcodes.IFNULL, proceed);
-                        super.visitTypeInsn(Opcodes.CHECKCAST, responseType);
-                        super.visitInsn(Opcodes.ARETURN);
-                        super.visitLabel(proceed);
-                        super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});
-                        super.visitInsn(Opcodes.POP);
-                    }
-                };
-            }
-        }, 0);
-        if (!found[0]) {
-            throw new IllegalStateException(className + " has no doExecute" + descriptor);
+        return MethodRewriter.rewrite(classfile,
+                (name, desc) -> "doExecute".equals(name) && descriptor.equals(desc), AnswerFirst::new);
+    }
+
+    /** At entry: r = Hook.execute(this, target, request, context); if (r != null) return (CloseableHttpResponse) r. */
+    private final class AnswerFirst extends MethodVisitor {
+        AnswerFirst(MethodVisitor mv) {
+            super(Opcodes.ASM9, mv);
         }
-        return writer.toByteArray();
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            for (int slot = 0; slot <= 3; slot++) {
+                super.visitVarInsn(Opcodes.ALOAD, slot);
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, hook, "execute", HOOK_DESCRIPTOR, false);
+            super.visitInsn(Opcodes.DUP);
+            Label proceed = new Label();
+            super.visitJumpInsn(Opcodes.IFNULL, proceed);
+            super.visitTypeInsn(Opcodes.CHECKCAST, responseType);
+            super.visitInsn(Opcodes.ARETURN);
+            super.visitLabel(proceed);
+            super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});
+            super.visitInsn(Opcodes.POP);
+        }
     }
 }

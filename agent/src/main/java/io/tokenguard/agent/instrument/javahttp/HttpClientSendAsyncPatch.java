@@ -1,9 +1,7 @@
 package io.tokenguard.agent.instrument.javahttp;
 
 import io.tokenguard.agent.instrument.ClassPatch;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
+import io.tokenguard.agent.instrument.MethodRewriter;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -32,26 +30,8 @@ public final class HttpClientSendAsyncPatch implements ClassPatch {
 
     @Override
     public byte[] apply(byte[] classfile) {
-        ClassReader reader = new ClassReader(classfile);
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        boolean[] found = new boolean[1];
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if ("sendAsync".equals(name) && FUNNEL_DESCRIPTOR.equals(descriptor)
-                        && (access & Opcodes.ACC_STATIC) == 0) {
-                    found[0] = true;
-                    return new AnswerFirst(mv);
-                }
-                return mv;
-            }
-        }, 0);
-        if (!found[0]) {
-            throw new IllegalStateException("HttpClientImpl has no sendAsync" + FUNNEL_DESCRIPTOR);
-        }
-        return writer.toByteArray();
+        return MethodRewriter.rewrite(classfile,
+                (name, descriptor) -> "sendAsync".equals(name) && FUNNEL_DESCRIPTOR.equals(descriptor), AnswerFirst::new);
     }
 
     private static final class AnswerFirst extends MethodVisitor {

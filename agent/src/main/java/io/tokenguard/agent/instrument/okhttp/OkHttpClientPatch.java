@@ -1,9 +1,7 @@
 package io.tokenguard.agent.instrument.okhttp;
 
 import io.tokenguard.agent.instrument.ClassPatch;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
+import io.tokenguard.agent.instrument.MethodRewriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -23,38 +21,29 @@ public final class OkHttpClientPatch implements ClassPatch {
 
     @Override
     public byte[] apply(byte[] classfile) {
-        ClassReader reader = new ClassReader(classfile);
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        boolean[] patched = new boolean[1];
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!"<init>".equals(name) || !descriptor.equals("(Lokhttp3/OkHttpClient$Builder;)V")) {
-                    return mv;
-                }
-                patched[0] = true;
-                return new MethodVisitor(Opcodes.ASM9, mv) {
-                    @Override
-                    public void visitInsn(int opcode) {
-                        if (opcode == Opcodes.RETURN) {
-                            super.visitVarInsn(Opcodes.ALOAD, 0);
-                            super.visitVarInsn(Opcodes.ALOAD, 0);
-                            super.visitVarInsn(Opcodes.ALOAD, 0);
-                            super.visitFieldInsn(Opcodes.GETFIELD, CLASS, "interceptors", "Ljava/util/List;");
-                            super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "interceptors",
-                                    "(Ljava/lang/Object;Ljava/util/List;)Ljava/util/List;", false);
-                            super.visitFieldInsn(Opcodes.PUTFIELD, CLASS, "interceptors", "Ljava/util/List;");
-                        }
-                        super.visitInsn(opcode);
-                    }
-                };
-            }
-        }, 0);
-        if (!patched[0]) {
-            throw new IllegalStateException("OkHttpClient has no (Builder) constructor");
+        return MethodRewriter.rewrite(classfile,
+                (name, descriptor) -> "<init>".equals(name) && "(Lokhttp3/OkHttpClient$Builder;)V".equals(descriptor),
+                ReplaceInterceptorsOnReturn::new);
+    }
+
+    /** Before each RETURN of the constructor: interceptors = OkHttpHook.interceptors(this, interceptors). */
+    private static final class ReplaceInterceptorsOnReturn extends MethodVisitor {
+        ReplaceInterceptorsOnReturn(MethodVisitor mv) {
+            super(Opcodes.ASM9, mv);
         }
-        return writer.toByteArray();
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == Opcodes.RETURN) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitFieldInsn(Opcodes.GETFIELD, CLASS, "interceptors", "Ljava/util/List;");
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "interceptors",
+                        "(Ljava/lang/Object;Ljava/util/List;)Ljava/util/List;", false);
+                super.visitFieldInsn(Opcodes.PUTFIELD, CLASS, "interceptors", "Ljava/util/List;");
+            }
+            super.visitInsn(opcode);
+        }
     }
 }

@@ -1,9 +1,7 @@
 package io.tokenguard.agent.instrument.urlconnection;
 
 import io.tokenguard.agent.instrument.ClassPatch;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
+import io.tokenguard.agent.instrument.MethodRewriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -30,19 +28,9 @@ public final class UrlOpenConnectionPatch implements ClassPatch {
 
     @Override
     public byte[] apply(byte[] classfile) {
-        ClassReader reader = new ClassReader(classfile);
-        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-                boolean target = "openConnection".equals(name) && descriptor.endsWith(RETURNS_CONNECTION)
-                        && (access & Opcodes.ACC_STATIC) == 0;
-                return target ? new WrapOnReturn(mv) : mv;
-            }
-        }, 0);
-        return writer.toByteArray();
+        return MethodRewriter.rewrite(classfile,
+                (name, descriptor) -> "openConnection".equals(name) && descriptor.endsWith(RETURNS_CONNECTION),
+                WrapOnReturn::new);
     }
 
     /** Before each ARETURN: stack [connection] becomes [Bridge.wrapConnection(this, connection)]. */
