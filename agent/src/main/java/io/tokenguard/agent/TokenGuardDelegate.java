@@ -42,21 +42,12 @@ final class TokenGuardDelegate implements GuardDelegate {
 
     @Override
     public TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException {
-        EndpointRule rule;
-        Guard g;
-        try {
-            rule = catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
-                    request.url().getPath());
-            g = rule == null ? null : guard();
-        } catch (Throwable t) {
-            fault("init", t);
-            return upstream.send();
-        }
+        EndpointRule rule = ruleFor(request);
         if (rule == null) {
             return upstream.send();
         }
         try {
-            return g.exchange(rule, request, upstream);
+            return guard().exchange(rule, request, upstream);
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
@@ -67,24 +58,26 @@ final class TokenGuardDelegate implements GuardDelegate {
 
     @Override
     public CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request, AsyncUpstream upstream) {
-        EndpointRule rule;
-        Guard g;
-        try {
-            rule = catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
-                    request.url().getPath());
-            g = rule == null ? null : guard();
-        } catch (Throwable t) {
-            fault("init", t);
-            return upstream.send();
-        }
+        EndpointRule rule = ruleFor(request);
         if (rule == null) {
             return upstream.send();
         }
         try {
-            return g.exchangeAsync(rule, request, upstream);
+            return guard().exchangeAsync(rule, request, upstream);
         } catch (Throwable t) {
             fault("guard", t);
             return upstream.send();
+        }
+    }
+
+    /** The rule guarding this request, or null (then it goes upstream untouched, also after a fault here). */
+    private EndpointRule ruleFor(TokenHttpRequest request) {
+        try {
+            return catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
+                    request.url().getPath());
+        } catch (Throwable t) {
+            fault("match", t);
+            return null;
         }
     }
 
