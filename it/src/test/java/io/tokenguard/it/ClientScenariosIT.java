@@ -3,12 +3,8 @@ package io.tokenguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.sample.idp.EmulatedIdp;
-import io.tokenguard.sample.idp.IdpOptions;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,37 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shared scenarios also once per HTTP client of {@link Client#all()} (HttpURLConnection, java.net.http
  * send and sendAsync, OkHttp 3.x, 4.x and 5.x execute and enqueue).
  */
-class ClientScenariosIT {
-    private static EmulatedIdp idp;
-
-    @BeforeAll
-    static void startIdp() throws Exception {
-        idp = EmulatedIdp.start(IdpOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopIdp() {
-        if (idp != null) {
-            idp.close();
-        }
-    }
-
-    @BeforeEach
-    void resetIdp() {
-        idp.reset();
-    }
-
-    static Stream<Jdk> jdks() {
-        return Jdk.all().stream();
-    }
+class ClientScenariosIT extends AgainstEmulatedIdp {
 
     /** The shared scenarios run once per JDK and per HTTP client the sample app can use. */
     static Stream<Arguments> clients() {
         return Jdk.all().stream().flatMap(jdk -> Client.all().stream().map(client -> Arguments.of(jdk, client)));
-    }
-
-    private static JavaProcess guardedApp(Jdk jdk) {
-        return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
     }
 
     private static JavaProcess guardedApp(Jdk jdk, Client client) throws java.io.IOException {

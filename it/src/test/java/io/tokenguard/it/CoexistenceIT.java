@@ -3,36 +3,14 @@ package io.tokenguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.sample.idp.EmulatedIdp;
-import io.tokenguard.sample.idp.IdpOptions;
 import java.nio.file.Paths;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Apps that are not laid out like the sample app: client libraries in child loaders, agents attached late. */
-class CoexistenceIT {
-    private static EmulatedIdp idp;
-
-    @BeforeAll
-    static void startIdp() {
-        idp = EmulatedIdp.start(IdpOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopIdp() {
-        if (idp != null) {
-            idp.close();
-        }
-    }
-
-    @BeforeEach
-    void resetIdp() {
-        idp.reset();
-    }
+class CoexistenceIT extends AgainstEmulatedIdp {
 
     static Stream<Arguments> childLoaderClients() {
         return Jdk.all().stream().flatMap(jdk -> Stream.of(Client.of("okhttp", "okhttp-4.12.0"),
@@ -53,10 +31,6 @@ class CoexistenceIT {
         assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(20);
         assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
         assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
-    }
-
-    static Stream<Jdk> jdks() {
-        return Jdk.all().stream();
     }
 
     /** The app's own Byte Buddy, Caffeine, Jackson, Micrometer (older versions) and OkHttp 4 with its Kotlin. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.tokenguard.sample.idp.EmulatedIdp;
-import io.tokenguard.sample.idp.IdpOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,15 +25,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The agent's outputs seen from outside: Prometheus scrape, events file, JSON report, guardrail. */
-class TelemetryIT {
+class TelemetryIT extends AgainstEmulatedIdp {
     private static final String[] BREACH = {"--provider", "eloqua", "--users", "alice,alice:WRONG,bob",
         "--threads", "1", "--iterations", "5"};
     private static final String[] CLEAN = {"--provider", "eloqua", "--users", "alice", "--threads", "4",
@@ -44,35 +40,8 @@ class TelemetryIT {
     private static final Pattern CACHE_SAMPLE = Pattern.compile(
             "(?m)^tokenguard_requests_total\\{[^}]*endpoint=\"eloqua\"[^}]*outcome=\"cache\"[^}]*\\} (\\S+)$");
 
-    private static EmulatedIdp idp;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startIdp() throws Exception {
-        idp = EmulatedIdp.start(IdpOptions.defaults());
-    }
-
-    @AfterAll
-    static void stopIdp() {
-        if (idp != null) {
-            idp.close();
-        }
-    }
-
-    @BeforeEach
-    void resetIdp() {
-        idp.reset();
-    }
-
-    static Stream<Jdk> jdks() {
-        return Jdk.all().stream();
-    }
-
-    private static JavaProcess guardedApp(Jdk jdk) {
-        return JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().args("--idp", idp.baseUrl());
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
