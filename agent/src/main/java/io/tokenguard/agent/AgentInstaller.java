@@ -40,6 +40,10 @@ final class AgentInstaller {
             String mode = settings.mode().name().toLowerCase(Locale.ROOT);
             Telemetry telemetry = delegate.telemetryIfStarted().orElse(null);
             MeterRegistry registry = telemetry == null ? null : telemetry.summaryRegistry();
+            if (registry == null && settings.reportJson() == null) {
+                // No token request was ever made: nothing to summarise, no verdict to give.
+                return;
+            }
             if (registry != null) {
                 for (String line : ExitSummary.lines(registry, mode)) {
                     AgentLog.raw(line);
