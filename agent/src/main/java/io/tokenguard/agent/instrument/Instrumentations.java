@@ -64,10 +64,11 @@ public final class Instrumentations {
         ClassPatchTransformer transformer = new ClassPatchTransformer(jdkPatches, libraryPatches);
         inst.addTransformer(transformer, true);
         // java.net.URL is always loaded by now; the others only when attached to a running app.
+        List<ClassPatch> allPatches = concat(jdkPatches, libraryPatches);
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             String name = c.getName().replace('.', '/');
-            for (ClassPatch patch : concat(jdkPatches, libraryPatches)) {
+            for (ClassPatch patch : allPatches) {
                 if (name.equals(patch.className()) && inst.isModifiableClass(c)) {
                     loaded.add(c);
                 }
