@@ -139,6 +139,7 @@ public final class Guard {
             }
             if (rule.limit() != null) {
                 Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKey());
+                ex.permitTaken = permit.granted();
                 if (!permit.granted()) {
                     if (rule.onLimit() == OnLimit.OBSERVE) {
                         ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
@@ -183,6 +184,7 @@ public final class Guard {
             if (!ok) {
                 return CompletableFuture.completedFuture(reject(ex, permit));
             }
+            ex.permitTaken = true;
             ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, permit.waitNanos());
             return sendAndSettle(ex, upstream, "delayed", true);
         });
@@ -195,6 +197,10 @@ public final class Guard {
         if (pass.breached()) {
             ex.breach(listener, mayReject ? Violation.REJECTED : Violation.OBSERVED, pass);
             if (mayReject) {
+                if (ex.permitTaken) {
+                    // Not sent, so not a call the identity's own limit should count.
+                    throttle.refund(ex.rule, ex.identity.throttleKey());
+                }
                 ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
                 return CompletableFuture.completedFuture(new Outcome(
                         LocalAnswers.guardrail(ex.rule, guardrail.maxFor(ex.rule), pass.retryAfterNanos()), 0));
@@ -314,6 +320,7 @@ public final class Guard {
         final TokenHttpRequest request;
         final TokenRequest parsed;
         RequestIdentity identity;
+        boolean permitTaken;
 
         Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed) {
             this.rule = rule;

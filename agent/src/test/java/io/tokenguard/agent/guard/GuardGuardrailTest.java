@@ -132,4 +132,20 @@ class GuardGuardrailTest {
             assertThat(v.upstreamLastMinute()).isEqualTo(21);
         });
     }
+
+    @Test
+    void aCallTheGuardrailRejectsDoesNotUseUpTheIdentitysOwnLimit() throws Exception {
+        EndpointRule slow = EndpointRule.builder("eloqua").url(ELOQUA_URL).limit("1/10m").build();
+        Guard guard = guard(Mode.ENFORCE, OnBreach.REJECT, 1, slow);
+        guard.exchange(slow, eloquaPassword("alice", "alice-pw"), idp.upstream());
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(guard.exchange(slow, eloquaPassword("bob", "bob-pw"), idp.upstream()).status()).isEqualTo(429);
+
+        // A minute later the guardrail has room, and bob's own 1/10m permit is still there.
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(guard.exchange(slow, eloquaPassword("bob", "bob-pw"), idp.upstream()).source())
+                .isEqualTo(ResponseSource.UPSTREAM);
+        assertThat(idp.calls).hasValue(2);
+        assertThat(listener.violations).extracting(Violation::kind).containsExactly(Violation.GUARDRAIL_BREACH);
+    }
 }
