@@ -299,7 +299,7 @@ final class ConnectionExchange {
             }
             byte[] body = capture == null ? new byte[0] : capture.toByteArray();
             request = new TokenHttpRequest(real.getRequestMethod(), real.getURL(), requestHeaders(), body,
-                    real.getReadTimeout());
+                    real.getReadTimeout(), TokenHttpRequest.URLCONNECTION);
         } catch (Throwable t) {
             Bridge.fault(STAGE, t);
             switchToPassThrough();

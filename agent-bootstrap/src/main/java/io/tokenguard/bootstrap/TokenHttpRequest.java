@@ -7,22 +7,39 @@ import java.net.URL;
  * (adapters pass requests whose body exceeds the capture limit straight through instead).
  */
 public final class TokenHttpRequest {
+    /** HTTP client names, the {@code client} tag of the metrics. */
+    public static final String URLCONNECTION = "urlconnection";
+    public static final String JDKHTTP = "jdkhttp";
+    public static final String OKHTTP = "okhttp";
+    public static final String APACHE4 = "apache4";
+    public static final String APACHE5 = "apache5";
+    public static final String UNKNOWN_CLIENT = "unknown";
+
     private final String method;
     private final URL url;
     private final HttpHeaders headers;
     private final byte[] body;
     private final long timeoutMillis;
+    private final String httpClient;
+
+    /** A request from an unnamed HTTP client (tests). */
+    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
+        this(method, url, headers, body, timeoutMillis, UNKNOWN_CLIENT);
+    }
 
     /**
      * @param timeoutMillis how long this caller may wait for an answer it did not send itself
      *                      (its read timeout); 0 means the client sets no limit
+     * @param httpClient    which HTTP client library sent it, one of the names above
      */
-    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
+    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
+                            String httpClient) {
         this.method = method;
         this.url = url;
         this.headers = headers == null ? HttpHeaders.EMPTY : headers;
         this.body = body == null ? new byte[0] : body;
         this.timeoutMillis = timeoutMillis;
+        this.httpClient = httpClient == null ? UNKNOWN_CLIENT : httpClient;
     }
 
     public String method() {
@@ -44,6 +61,11 @@ public final class TokenHttpRequest {
 
     public long timeoutMillis() {
         return timeoutMillis;
+    }
+
+    /** The HTTP client library that sent the request (urlconnection, jdkhttp, okhttp, apache4, apache5). */
+    public String httpClient() {
+        return httpClient;
     }
 
     @Override

@@ -35,8 +35,11 @@ class TelemetryIT extends AgainstEmulatedIdp {
         "--threads", "1", "--iterations", "5"};
     private static final String[] CLEAN = {"--provider", "eloqua", "--users", "alice", "--threads", "4",
         "--iterations", "5"};
-    private static final List<String> EVENT_FIELDS = Arrays.asList("tokenguard", "ts", "endpoint", "client", "user",
-            "grant", "kind", "action", "limit", "retryAfterSeconds");
+    private static final List<String> EVENT_FIELDS = Arrays.asList("tokenguard", "ts", "endpoint", "client",
+            "httpClient", "user", "grant", "kind", "action", "limit", "retryAfterSeconds", "upstreamLastMinute");
+    /** Four users, two upstream calls a minute allowed: the first two pass, the other two breach every time. */
+    private static final String[] STORM = {"--provider", "eloqua", "--users", "alice,bob,carol,dave", "--threads", "1",
+        "--iterations", "5", "--client", "jdkhttp"};
     private static final Pattern CACHE_SAMPLE = Pattern.compile(
             "(?m)^tokenguard_requests_total\\{[^}]*endpoint=\"eloqua\"[^}]*outcome=\"cache\"[^}]*\\} (\\S+)$");
 
@@ -118,6 +121,7 @@ class TelemetryIT extends AgainstEmulatedIdp {
             Map<String, Object> event = (Map<String, Object>) Json.parse(line);
             assertThat(event).containsKeys(EVENT_FIELDS.toArray(new String[0]));
             assertThat(event.get("kind")).isEqualTo("local_limit");
+            assertThat(event.get("httpClient")).isEqualTo("urlconnection");
             assertThat(line).doesNotContain("WRONG", "alice-pw", "sample-app-secret");
         }
         assertThat(run.stderr).doesNotContain("\"tokenguard\":\"violation\"");
@@ -163,6 +167,12 @@ class TelemetryIT extends AgainstEmulatedIdp {
         assertThat(answered).isEqualTo(20);
         assertThat(((Number) outcomes.getOrDefault("cache", 0)).longValue()
                 + ((Number) outcomes.getOrDefault("coalesced", 0)).longValue()).isEqualTo(19);
+        assertThat(number(eloqua, "maxUpstreamPerMinute")).isEqualTo(1);
+        Map<String, Object> client = client(eloqua, "urlconnection");
+        assertThat(number(client, "requests")).isEqualTo(20);
+        assertThat(number(client, "upstream")).isEqualTo(1);
+        assertThat(number(client, "maxUpstreamPerMinute")).isEqualTo(1);
+        assertThat(((Number) latency(client).get("p50")).doubleValue()).isPositive();
         assertThat(run.exitCode).isZero();
     }
 
@@ -214,6 +224,57 @@ class TelemetryIT extends AgainstEmulatedIdp {
         // Like any bad setting: the agent stays off and the app runs on, unguarded.
         assertThat(run.stderr).doesNotContain("tokenguard: summary");
         assertThat(run.sample().row("eloqua", "alice").asked()).isEqualTo(20);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aGuardrailBreachIsRejectedPerHttpClientAndFailsTheRunWithItsExitStatus(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path report = dir.resolve("report.json");
+        Path events = dir.resolve("events.jsonl");
+
+        JavaProcess.Result run = guardedApp(jdk).property("tokenguard.guardrail.max-upstream-per-minute", "2")
+                .property("tokenguard.guardrail.fail-exit-code", "42")
+                .property("tokenguard.report.json", report.toString())
+                .property("tokenguard.events.file", events.toString()).args(STORM).run();
+
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(42);
+        // Only two identities reached the provider; the others were answered locally, every time.
+        assertThat(idp.tokenCalls("eloqua", "alice") + idp.tokenCalls("eloqua", "bob")
+                + idp.tokenCalls("eloqua", "carol") + idp.tokenCalls("eloqua", "dave")).isEqualTo(2);
+        assertThat(run.sample().row("eloqua", "carol").status(429)).isEqualTo(5);
+        assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(5);
+        Map<String, Object> json = report(report, run);
+        assertThat(json.get("verdict")).isEqualTo("fail");
+        assertThat(json.get("reasons")).asList().containsExactly("eloqua: guardrail_breach (rejected) x10");
+        Map<String, Object> jdkhttp = client(endpoint(json, "eloqua"), "jdkhttp");
+        assertThat(number(jdkhttp, "requests")).isEqualTo(20);
+        assertThat(number(jdkhttp, "upstream")).isEqualTo(2);
+        assertThat(number(jdkhttp, "violations")).isEqualTo(10);
+        assertThat(number(jdkhttp, "maxUpstreamPerMinute")).isEqualTo(2);
+
+        SummaryRow row = run.summary("eloqua");
+        assertThat(row.text("client")).isEqualTo("jdkhttp");
+        assertThat(row.get("throttled")).isEqualTo(10);
+        assertThat(row.get("max/min")).isEqualTo(2);
+
+        List<String> breaches = Files.readAllLines(events, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("\"guardrail_breach\"")).collect(Collectors.toList());
+        assertThat(breaches).hasSize(10).allSatisfy(l -> assertThat(l).contains("\"httpClient\":\"jdkhttp\"",
+                "\"action\":\"rejected\"", "\"limit\":\"2/60s\"", "\"upstreamLastMinute\":2"));
+        assertThat(run.stderr).contains("guardrail_breach (rejected) x10", "tokenguard.guardrail.fail-exit-code");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> client(Map<String, Object> endpoint, String client) {
+        return ((List<Object>) endpoint.get("clients")).stream().map(e -> (Map<String, Object>) e)
+                .filter(e -> client.equals(e.get("client"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no client " + client + " in " + endpoint));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> latency(Map<String, Object> client) {
+        return (Map<String, Object>) client.get("upstreamLatencyMs");
     }
 
     @SuppressWarnings("unchecked")

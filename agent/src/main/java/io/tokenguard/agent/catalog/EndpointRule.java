@@ -22,6 +22,7 @@ public final class EndpointRule {
     private final int lockoutStatus;
     private final String lockoutErrorCode;
     private final int rejectStatus;
+    private final int maxUpstreamPerMinute;
 
     private EndpointRule(Builder b) {
         this.id = b.id;
@@ -36,6 +37,7 @@ public final class EndpointRule {
         this.lockoutStatus = b.lockoutStatus;
         this.lockoutErrorCode = b.lockoutErrorCode;
         this.rejectStatus = b.rejectStatus;
+        this.maxUpstreamPerMinute = b.maxUpstreamPerMinute;
     }
 
     public static Builder builder(String id) {
@@ -95,6 +97,11 @@ public final class EndpointRule {
         return rejectStatus;
     }
 
+    /** This rule's load-test guardrail (upstream calls per minute per HTTP client), 0 to use the global one. */
+    public int maxUpstreamPerMinute() {
+        return maxUpstreamPerMinute;
+    }
+
     public boolean isExempt(String grant) {
         return grant != null && exemptGrants.contains(grant);
     }
@@ -121,6 +128,7 @@ public final class EndpointRule {
         private int lockoutStatus;
         private String lockoutErrorCode;
         private int rejectStatus = 429;
+        private int maxUpstreamPerMinute;
 
         private Builder(String id) {
             this.id = id;
@@ -179,6 +187,11 @@ public final class EndpointRule {
 
         public Builder rejectStatus(int value) {
             this.rejectStatus = value;
+            return this;
+        }
+
+        public Builder maxUpstreamPerMinute(int value) {
+            this.maxUpstreamPerMinute = value;
             return this;
         }
 

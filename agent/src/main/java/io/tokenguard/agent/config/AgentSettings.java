@@ -29,6 +29,10 @@ public final class AgentSettings {
     private final String eventsFile;
     private final String reportJson;
     private final int failExitCode;
+    private final int maxUpstreamPerMinute;
+    private final OnBreach onBreach;
+    private final UserTag userTag;
+    private final int maxTagValues;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -46,6 +50,10 @@ public final class AgentSettings {
         this.eventsFile = b.eventsFile;
         this.reportJson = b.reportJson;
         this.failExitCode = b.failExitCode;
+        this.maxUpstreamPerMinute = b.maxUpstreamPerMinute;
+        this.onBreach = b.onBreach;
+        this.userTag = b.userTag;
+        this.maxTagValues = b.maxTagValues;
     }
 
     public static Builder builder() {
@@ -118,6 +126,26 @@ public final class AgentSettings {
         return failExitCode;
     }
 
+    /** Load-test guardrail: upstream calls per minute per endpoint and HTTP client, 0 when off (rules may set their own). */
+    public int maxUpstreamPerMinute() {
+        return maxUpstreamPerMinute;
+    }
+
+    /** What a guardrail breach does: answer locally (reject) or send and count (observe). */
+    public OnBreach onBreach() {
+        return onBreach;
+    }
+
+    /** Whether request and violation meters carry a hashed user tag. */
+    public UserTag userTag() {
+        return userTag;
+    }
+
+    /** Distinct values a meter tag may take before further ones are reported as {@code other}. */
+    public int maxTagValues() {
+        return maxTagValues;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -134,6 +162,30 @@ public final class AgentSettings {
         private String eventsFile;
         private String reportJson;
         private int failExitCode;
+        private int maxUpstreamPerMinute;
+        private OnBreach onBreach = OnBreach.REJECT;
+        private UserTag userTag = UserTag.OFF;
+        private int maxTagValues = 100;
+
+        public Builder maxUpstreamPerMinute(int value) {
+            this.maxUpstreamPerMinute = value;
+            return this;
+        }
+
+        public Builder onBreach(OnBreach value) {
+            this.onBreach = value;
+            return this;
+        }
+
+        public Builder userTag(UserTag value) {
+            this.userTag = value;
+            return this;
+        }
+
+        public Builder maxTagValues(int value) {
+            this.maxTagValues = value;
+            return this;
+        }
 
         public Builder metricsJmx(boolean value) {
             this.metricsJmx = value;

@@ -25,15 +25,20 @@ final class ConfigKeys {
     static final String EVENTS_FILE = "tokenguard.events.file";
     static final String REPORT_JSON = "tokenguard.report.json";
     static final String GUARDRAIL_FAIL_EXIT_CODE = "tokenguard.guardrail.fail-exit-code";
+    static final String GUARDRAIL_MAX_UPSTREAM_PER_MINUTE = "tokenguard.guardrail.max-upstream-per-minute";
+    static final String GUARDRAIL_ON_BREACH = "tokenguard.guardrail.on-breach";
+    static final String METRICS_USER_TAG = "tokenguard.metrics.user-tag";
+    static final String METRICS_MAX_TAG_VALUES = "tokenguard.metrics.max-tag-values";
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
             CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
             IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
-            GUARDRAIL_FAIL_EXIT_CODE));
+            GUARDRAIL_FAIL_EXIT_CODE, GUARDRAIL_MAX_UPSTREAM_PER_MINUTE, GUARDRAIL_ON_BREACH, METRICS_USER_TAG,
+            METRICS_MAX_TAG_VALUES));
 
     /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
     static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(
-            "lockout-error-code", "lockout-status", "reject-status", "exempt-grants", "default-ttl", "limit-per",
+            "max-upstream-per-minute", "lockout-error-code", "lockout-status", "reject-status", "exempt-grants", "default-ttl", "limit-per",
             "max-delay", "on-limit", "cooldown", "limit", "url"));
 
     private static final Pattern ENDPOINT_KEY =

@@ -61,6 +61,14 @@ final class SettingsReader {
         b.reportJson(value(ConfigKeys.REPORT_JSON, (String) null, "a file path", SettingsReader::nonEmpty));
         b.failExitCode(value(ConfigKeys.GUARDRAIL_FAIL_EXIT_CODE, 0, "an exit status from 1 to 255",
                 t -> intIn(t, 1, 255)));
+        b.maxUpstreamPerMinute(value(ConfigKeys.GUARDRAIL_MAX_UPSTREAM_PER_MINUTE, 0,
+                "a whole number of upstream calls from 1 to 10000000", t -> intIn(t, 1, 10_000_000)));
+        b.onBreach(value(ConfigKeys.GUARDRAIL_ON_BREACH, OnBreach.REJECT, "reject or observe",
+                t -> OnBreach.valueOf(t.toUpperCase(Locale.ROOT))));
+        b.userTag(value(ConfigKeys.METRICS_USER_TAG, UserTag.OFF, "off or hashed",
+                t -> UserTag.valueOf(t.toUpperCase(Locale.ROOT))));
+        b.maxTagValues(value(ConfigKeys.METRICS_MAX_TAG_VALUES, 100, "a whole number from 1 to 10000",
+                t -> intIn(t, 1, 10_000)));
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {
@@ -128,6 +136,8 @@ final class SettingsReader {
         String lockoutCode = value(p + "lockout-error-code", (String) null, "an error code", t -> nonEmpty(t));
         b.lockout(lockoutStatus, lockoutCode);
         b.rejectStatus(value(p + "reject-status", 429, "an HTTP status from 400 to 599", t -> intIn(t, 400, 599)));
+        b.maxUpstreamPerMinute(value(p + "max-upstream-per-minute", 0,
+                "a whole number of upstream calls from 1 to 10000000", t -> intIn(t, 1, 10_000_000)));
         // Without a valid URL the error lines already say why; there is no rule to build.
         return anyUrl ? b.build() : null;
     }

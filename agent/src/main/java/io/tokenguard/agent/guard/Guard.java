@@ -4,6 +4,7 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.Mode;
+import io.tokenguard.agent.config.OnBreach;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpRequest;
@@ -30,6 +31,7 @@ public final class Guard {
     private final Throttle throttle;
     private final Cooldowns cooldowns;
     private final ObserveShadow shadow;
+    private final UpstreamGuardrail guardrail;
 
     public Guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
         this.settings = settings;
@@ -40,6 +42,8 @@ public final class Guard {
         this.throttle = new Throttle(clock, settings.cacheMaxEntries());
         this.cooldowns = new Cooldowns(clock, settings.cacheMaxEntries());
         this.shadow = settings.mode() == Mode.OBSERVE ? new ObserveShadow(clock, settings.cacheMaxEntries()) : null;
+        this.guardrail = new UpstreamGuardrail(clock, settings.maxUpstreamPerMinute());
+        this.listener.onTokenCache(cache.forMetrics());
     }
 
     /** Entries (settled or in flight) currently held by the token cache. */
@@ -66,8 +70,8 @@ public final class Guard {
                                                      boolean callerMayBlock) {
         if (!"POST".equalsIgnoreCase(request.method())) {
             // Token requests are POSTs (RFC 6749 §3.2); anything else is not ours to judge.
-            return send(rule, upstream).whenComplete((r, e) ->
-                    listener.onRequest(rule.id(), TokenRequest.GRANT_NONE, "-", e == null ? "passthrough" : "error"));
+            return send(rule, request.httpClient(), upstream, -1).whenComplete((r, e) -> listener.onRequest(rule.id(),
+                    TokenRequest.GRANT_NONE, request.httpClient(), "-", e == null ? "passthrough" : "error"));
         }
         Exchange ex = new Exchange(rule, request, TokenRequestParser.parse(request));
         ex.identity = RequestIdentity.of(hasher, rule, request, ex.parsed, settings.identityHeaders());
@@ -135,6 +139,7 @@ public final class Guard {
             }
             if (rule.limit() != null) {
                 Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKey());
+                ex.permitTaken = permit.granted();
                 if (!permit.granted()) {
                     if (rule.onLimit() == OnLimit.OBSERVE) {
                         ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
@@ -163,6 +168,7 @@ public final class Guard {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
         }
         CompletableFuture<Boolean> acquired;
+        long waitStart = clock.nanoTime();
         if (callerMayBlock) {
             try {
                 acquired = CompletableFuture.completedFuture(
@@ -174,9 +180,11 @@ public final class Guard {
             acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKey(), max, DelayScheduler.get());
         }
         return acquired.thenCompose(ok -> {
+            listener.onThrottleDelay(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart, ok);
             if (!ok) {
                 return CompletableFuture.completedFuture(reject(ex, permit));
             }
+            ex.permitTaken = true;
             ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, permit.waitNanos());
             return sendAndSettle(ex, upstream, "delayed", true);
         });
@@ -184,7 +192,21 @@ public final class Guard {
 
     /** Sends once, then decides what the answer means; a fault after sending never loses the answer. */
     private CompletableFuture<Outcome> sendAndSettle(Exchange ex, AsyncUpstream upstream, String label, boolean limited) {
-        return send(ex.rule, upstream).handle((response, error) -> {
+        boolean mayReject = settings.onBreach() == OnBreach.REJECT;
+        UpstreamGuardrail.Pass pass = guardrail.pass(ex.rule, ex.httpClient(), mayReject);
+        if (pass.breached()) {
+            ex.breach(listener, mayReject ? Violation.REJECTED : Violation.OBSERVED, pass);
+            if (mayReject) {
+                if (ex.permitTaken) {
+                    // Not sent, so not a call the identity's own limit should count.
+                    throttle.refund(ex.rule, ex.identity.throttleKey());
+                }
+                ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
+                return CompletableFuture.completedFuture(new Outcome(
+                        LocalAnswers.guardrail(ex.rule, guardrail.maxFor(ex.rule), pass.retryAfterNanos()), 0));
+            }
+        }
+        return send(ex.rule, ex.httpClient(), upstream, pass.inWindow()).handle((response, error) -> {
             if (error != null) {
                 ex.record(listener, "error");
                 throw new CompletionException(Futures.unwrap(error));
@@ -213,7 +235,9 @@ public final class Guard {
         return new Outcome(response, ttl);
     }
 
-    private CompletableFuture<TokenHttpResponse> send(EndpointRule rule, AsyncUpstream upstream) {
+    /** inWindow: upstream calls of this endpoint and client in the trailing minute, this one included (-1: not counted). */
+    private CompletableFuture<TokenHttpResponse> send(EndpointRule rule, String httpClient, AsyncUpstream upstream,
+                                                      long inWindow) {
         long start = clock.nanoTime();
         CompletableFuture<TokenHttpResponse> sent;
         try {
@@ -222,7 +246,7 @@ public final class Guard {
             sent = Futures.failed(t);
         }
         return sent.thenApply(response -> {
-            listener.onUpstream(rule.id(), response.status(), clock.nanoTime() - start);
+            listener.onUpstream(rule.id(), httpClient, response.status(), clock.nanoTime() - start, inWindow);
             return response;
         });
     }
@@ -249,8 +273,13 @@ public final class Guard {
             }
         }
         String label = would;
+        // Observe mode never rejects: a guardrail breach is sent and counted.
+        UpstreamGuardrail.Pass pass = guardrail.pass(rule, ex.httpClient(), false);
+        if (pass.breached()) {
+            ex.breach(listener, Violation.OBSERVED, pass);
+        }
         shadow.begin(fingerprint);
-        return send(rule, upstream).whenComplete((response, error) -> {
+        return send(rule, ex.httpClient(), upstream, pass.inWindow()).whenComplete((response, error) -> {
             shadow.end(fingerprint);
             if (error != null) {
                 ex.record(listener, "error");
@@ -278,10 +307,11 @@ public final class Guard {
         String kind = verdict.kind() == ResponseVerdict.Kind.LOCKOUT
                 ? Violation.UPSTREAM_LOCKOUT : Violation.UPSTREAM_RATE_LIMITED;
         long backOff = verdict.retryAfterNanos() >= 0 ? verdict.retryAfterNanos() : ex.rule.cooldown().toNanos();
+        Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
             cooldowns.start(ex.identity.throttleKey(), kind, response, backOff);
+            listener.onCooldownStart(v);
         }
-        ex.violation(listener, kind, Violation.OBSERVED, backOff);
     }
 
     /** One request's facts while it is being decided. */
@@ -290,6 +320,7 @@ public final class Guard {
         final TokenHttpRequest request;
         final TokenRequest parsed;
         RequestIdentity identity;
+        boolean permitTaken;
 
         Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed) {
             this.rule = rule;
@@ -301,14 +332,31 @@ public final class Guard {
             return parsed.clientId() == null ? "-" : parsed.clientId();
         }
 
-        void record(GuardListener l, String outcome) {
-            l.onRequest(rule.id(), parsed.grantTag(), client(), outcome);
+        String httpClient() {
+            return request.httpClient();
         }
 
-        void violation(GuardListener l, String kind, String action, long retryAfterNanos) {
-            l.onViolation(new Violation(rule.id(), client(), identity.userHash(), parsed.grantTag(), kind, action,
-                    retryAfterNanos <= 0 ? -1 : LocalAnswers.retryAfterSeconds(retryAfterNanos),
-                    rule.limit() == null ? "none" : rule.limit().toString()));
+        void record(GuardListener l, String outcome) {
+            l.onRequest(rule.id(), parsed.grantTag(), httpClient(), identity.subjectHash(), outcome);
+        }
+
+        Violation violation(GuardListener l, String kind, String action, long retryAfterNanos) {
+            return violation(l, kind, action, retryAfterNanos, rule.limit() == null ? "none" : rule.limit().toString(),
+                    guardrail.count(rule.id(), httpClient()));
+        }
+
+        void breach(GuardListener l, String action, UpstreamGuardrail.Pass pass) {
+            violation(l, Violation.GUARDRAIL_BREACH, action, pass.retryAfterNanos(),
+                    guardrail.maxFor(rule) + "/60s", pass.inWindow());
+        }
+
+        private Violation violation(GuardListener l, String kind, String action, long retryAfterNanos, String limit,
+                                    long upstreamLastMinute) {
+            Violation v = new Violation(rule.id(), client(), identity.userHash(), parsed.grantTag(), kind, action,
+                    retryAfterNanos <= 0 ? -1 : LocalAnswers.retryAfterSeconds(retryAfterNanos), limit, httpClient(),
+                    upstreamLastMinute, identity.subjectHash());
+            l.onViolation(v);
+            return v;
         }
     }
 }

@@ -27,6 +27,22 @@ final class LocalAnswers {
                 body.getBytes(StandardCharsets.UTF_8), ResponseSource.LOCAL_THROTTLE);
     }
 
+    /** Over the load-test guardrail: shaped like the limit's answer, naming the guardrail instead. */
+    static TokenHttpResponse guardrail(EndpointRule rule, int maxPerMinute, long waitNanos) {
+        long seconds = retryAfterSeconds(waitNanos);
+        String body = "{\"error\":\"too_many_requests\",\"error_description\":\"TokenGuard: the guardrail of "
+                + maxPerMinute + " upstream calls per minute for endpoint " + rule.id() + " was reached; retry after "
+                + seconds + " seconds.\"}";
+        HttpHeaders headers = HttpHeaders.builder()
+                .add("Content-Type", "application/json;charset=UTF-8")
+                .add("Cache-Control", "no-store")
+                .add("Retry-After", Long.toString(seconds))
+                .add(TokenHttpResponse.MARKER_HEADER, ResponseSource.LOCAL_THROTTLE.label())
+                .build();
+        return new TokenHttpResponse(rule.rejectStatus(), reasonPhrase(rule.rejectStatus()), headers,
+                body.getBytes(StandardCharsets.UTF_8), ResponseSource.LOCAL_THROTTLE);
+    }
+
     /** During a cooldown: the provider's own back-off answer again, with the time still left. */
     static TokenHttpResponse cooldown(TokenHttpResponse providerAnswer, long remainingNanos) {
         HttpHeaders headers = providerAnswer.headers()

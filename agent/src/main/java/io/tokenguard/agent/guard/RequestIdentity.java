@@ -19,11 +19,13 @@ final class RequestIdentity {
     private final String fingerprint;
     private final String throttleKey;
     private final String userHash;
+    private final String subjectHash;
 
-    private RequestIdentity(String fingerprint, String throttleKey, String userHash) {
+    private RequestIdentity(String fingerprint, String throttleKey, String userHash, String subjectHash) {
         this.fingerprint = fingerprint;
         this.throttleKey = throttleKey;
         this.userHash = userHash;
+        this.subjectHash = subjectHash;
     }
 
     static RequestIdentity of(IdentityHasher hasher, EndpointRule rule, TokenHttpRequest request,
@@ -52,7 +54,9 @@ final class RequestIdentity {
         String throttleSubject = rule.limitPer() == LimitPer.CLIENT || user == null ? null : user;
         String throttleKey = hasher.newHash().field("throttle").field(rule.id()).field(client)
                 .field(throttleSubject).finish();
-        return new RequestIdentity(fp.finish(), throttleKey, hasher.shortHash(user == null ? client : user));
+        String userHash = hasher.shortHash(user == null ? client : user);
+        return new RequestIdentity(fp.finish(), throttleKey, userHash,
+                throttleSubject == null ? hasher.shortHash(client) : userHash);
     }
 
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
@@ -76,6 +80,11 @@ final class RequestIdentity {
 
     String throttleKey() {
         return throttleKey;
+    }
+
+    /** Short salted hash of whom the limit counts: the user, or the client with limit-per=client (metrics' user tag). */
+    String subjectHash() {
+        return subjectHash;
     }
 
     /** Short salted hash of the user (or the client where there is no user), for events. */

@@ -1,5 +1,7 @@
 package io.tokenguard.agent.guard;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+
 /** Telemetry must never break a request: every call is shielded, faults reported once via onFault. */
 final class SafeListener implements GuardListener {
     private final GuardListener delegate;
@@ -9,9 +11,18 @@ final class SafeListener implements GuardListener {
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String client, String outcome) {
+    public void onRequest(String endpoint, String grant, String httpClient, String outcome) {
         try {
-            delegate.onRequest(endpoint, grant, client, outcome);
+            delegate.onRequest(endpoint, grant, httpClient, outcome);
+        } catch (Throwable t) {
+            fault(t);
+        }
+    }
+
+    @Override
+    public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
+        try {
+            delegate.onRequest(endpoint, grant, httpClient, subjectHash, outcome);
         } catch (Throwable t) {
             fault(t);
         }
@@ -27,9 +38,45 @@ final class SafeListener implements GuardListener {
     }
 
     @Override
+    public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
+        try {
+            delegate.onUpstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
+        } catch (Throwable t) {
+            fault(t);
+        }
+    }
+
+    @Override
     public void onViolation(Violation violation) {
         try {
             delegate.onViolation(violation);
+        } catch (Throwable t) {
+            fault(t);
+        }
+    }
+
+    @Override
+    public void onCooldownStart(Violation violation) {
+        try {
+            delegate.onCooldownStart(violation);
+        } catch (Throwable t) {
+            fault(t);
+        }
+    }
+
+    @Override
+    public void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
+        try {
+            delegate.onThrottleDelay(endpoint, httpClient, waitedNanos, granted);
+        } catch (Throwable t) {
+            fault(t);
+        }
+    }
+
+    @Override
+    public void onTokenCache(AsyncCache<?, ?> cache) {
+        try {
+            delegate.onTokenCache(cache);
         } catch (Throwable t) {
             fault(t);
         }

@@ -45,6 +45,11 @@ final class Throttle {
         return bucket(rule, throttleKey).asScheduler().tryConsume(1, maxWaitNanos, scheduler);
     }
 
+    /** Gives back a permit that was taken for a call that then was not sent (the guardrail answered it). */
+    void refund(EndpointRule rule, String throttleKey) {
+        bucket(rule, throttleKey).addTokens(1);
+    }
+
     private Bucket bucket(EndpointRule rule, String throttleKey) {
         RateLimit limit = rule.limit();
         return buckets.get(throttleKey, k -> Bucket.builder()

@@ -35,6 +35,8 @@ final class TokenCache {
                 .ticker(clock.ticker())
                 // Maintenance on the calling thread: no pool threads of ours inside the host app.
                 .executor(Runnable::run)
+                // Hit, miss and eviction counts for Micrometer's Caffeine binder (a hit: cached or in flight).
+                .recordStats()
                 .buildAsync();
     }
 
@@ -44,6 +46,11 @@ final class TokenCache {
      */
     CompletableFuture<Outcome> join(String fingerprint, CompletableFuture<Outcome> leader) {
         return cache.get(fingerprint, (key, executor) -> leader);
+    }
+
+    /** The cache itself, for the metrics binder only. */
+    AsyncCache<String, Outcome> forMetrics() {
+        return cache;
     }
 
     long size() {

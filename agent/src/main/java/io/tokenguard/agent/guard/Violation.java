@@ -5,6 +5,8 @@ public final class Violation {
     public static final String LOCAL_LIMIT = "local_limit";
     public static final String UPSTREAM_RATE_LIMITED = "upstream_rate_limited";
     public static final String UPSTREAM_LOCKOUT = "upstream_lockout";
+    /** More upstream calls per minute than the load-test guardrail allows (tokenguard.guardrail.*). */
+    public static final String GUARDRAIL_BREACH = "guardrail_breach";
 
     public static final String OBSERVED = "observed";
     public static final String DELAYED = "delayed";
@@ -19,9 +21,18 @@ public final class Violation {
     private final String action;
     private final long retryAfterSeconds;
     private final String limit;
+    private final String httpClient;
+    private final long upstreamLastMinute;
+    private final String subjectHash;
 
     public Violation(String endpoint, String client, String userHash, String grant, String kind, String action,
                      long retryAfterSeconds, String limit) {
+        this(endpoint, client, userHash, grant, kind, action, retryAfterSeconds, limit, "unknown", -1, userHash);
+    }
+
+    public Violation(String endpoint, String client, String userHash, String grant, String kind, String action,
+                     long retryAfterSeconds, String limit, String httpClient, long upstreamLastMinute,
+                     String subjectHash) {
         this.endpoint = endpoint;
         this.client = client;
         this.userHash = userHash;
@@ -30,6 +41,24 @@ public final class Violation {
         this.action = action;
         this.retryAfterSeconds = retryAfterSeconds;
         this.limit = limit;
+        this.httpClient = httpClient;
+        this.upstreamLastMinute = upstreamLastMinute;
+        this.subjectHash = subjectHash;
+    }
+
+    /** Short salted hash of whom the limit counts: the user, or the client with limit-per=client (metrics). */
+    public String subjectHash() {
+        return subjectHash;
+    }
+
+    /** The HTTP client library that sent the request (the {@code client} tag of the metrics). */
+    public String httpClient() {
+        return httpClient;
+    }
+
+    /** Calls that reached the provider for this endpoint and HTTP client in the trailing minute; -1 unknown. */
+    public long upstreamLastMinute() {
+        return upstreamLastMinute;
     }
 
     public String endpoint() {
@@ -63,7 +92,7 @@ public final class Violation {
         return retryAfterSeconds;
     }
 
-    /** The local limit (e.g. 1/60s) or "none". */
+    /** The local limit (e.g. 1/60s), for a guardrail breach the guardrail's (e.g. 600/60s), or "none". */
     public String limit() {
         return limit;
     }

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
- * One JSON object per line per violation, for log shippers. Fields are the violation's, which by
- * construction carry no secret: client id, a salted user hash, kind, action, limit, retry-after.
+ * One JSON object per line per violation, cooldown start and agent fault, for log shippers. Fields
+ * are the violation's, which by construction carry no secret: client id, a salted user hash, kind,
+ * action, limit, retry-after, counts; a fault names its stage and exception type, never a message
+ * (parse errors can quote request bodies).
  */
 final class EventLog {
     private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -22,19 +24,47 @@ final class EventLog {
     }
 
     void violation(Violation v) {
+        write("violation", v, true);
+    }
+
+    /** The provider told this identity to back off: the guard answers it locally for retryAfterSeconds. */
+    void cooldown(Violation v) {
+        write("cooldown", v, false);
+    }
+
+    void fault(String stage, Throwable error) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("tokenguard", "fault");
+            g.writeStringField("ts", Instant.now().toString());
+            g.writeStringField("stage", stage);
+            g.writeStringField("error", error.getClass().getName());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write event", e);
+        }
+        sink.accept(out.toString());
+    }
+
+    private void write(String type, Violation v, boolean withAction) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("tokenguard", "violation");
+            g.writeStringField("tokenguard", type);
             g.writeStringField("ts", Instant.now().toString());
             g.writeStringField("endpoint", v.endpoint());
             g.writeStringField("client", v.client());
+            g.writeStringField("httpClient", v.httpClient());
             g.writeStringField("user", v.userHash());
             g.writeStringField("grant", v.grant());
             g.writeStringField("kind", v.kind());
-            g.writeStringField("action", v.action());
+            if (withAction) {
+                g.writeStringField("action", v.action());
+            }
             g.writeStringField("limit", v.limit());
             g.writeNumberField("retryAfterSeconds", v.retryAfterSeconds());
+            g.writeNumberField("upstreamLastMinute", v.upstreamLastMinute());
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write event", e);

@@ -16,7 +16,8 @@ final class FaultReporter {
         this.registry = registry;
     }
 
-    void report(String stage, Throwable error) {
+    /** Counts the fault; true the first time in this stage (it was logged, an event should follow). */
+    boolean report(String stage, Throwable error) {
         registry.counter("tokenguard.agent.errors", "stage", stage).increment();
         if (loggedStages.add(stage)) {
             StackTraceElement[] frames = error.getStackTrace();
@@ -24,6 +25,8 @@ final class FaultReporter {
             AgentLog.warn("internal fault in stage '" + stage + "' (" + error.getClass().getName() + " at " + where
                     + "); the request went through untouched. Further faults in this stage are counted"
                     + " (tokenguard.agent.errors), not logged.");
+            return true;
         }
+        return false;
     }
 }

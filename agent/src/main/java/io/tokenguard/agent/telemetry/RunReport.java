@@ -26,18 +26,22 @@ public final class RunReport {
 
     private final String mode;
     private final Map<String, long[]> rows;
+    private final Map<String, ExitSummary.ClientRow> clientRows;
     private final List<String> reasons;
 
-    private RunReport(String mode, Map<String, long[]> rows, List<String> reasons) {
+    private RunReport(String mode, Map<String, long[]> rows, Map<String, ExitSummary.ClientRow> clientRows,
+                      List<String> reasons) {
         this.mode = mode;
         this.rows = rows;
+        this.clientRows = clientRows;
         this.reasons = reasons;
     }
 
     /** The report of a run; registry is null when the telemetry never started. */
     public static RunReport of(MeterRegistry registry, String mode) {
         if (registry == null) {
-            return new RunReport(mode, Collections.<String, long[]>emptyMap(), Collections.<String>emptyList());
+            return new RunReport(mode, Collections.<String, long[]>emptyMap(),
+                    Collections.<String, ExitSummary.ClientRow>emptyMap(), Collections.<String>emptyList());
         }
         Map<String, Long> byKind = new TreeMap<>();
         for (Counter c : registry.find("tokenguard.violations").counters()) {
@@ -52,7 +56,7 @@ public final class RunReport {
         for (Map.Entry<String, Long> e : byKind.entrySet()) {
             reasons.add(e.getKey() + " x" + e.getValue());
         }
-        return new RunReport(mode, ExitSummary.rows(registry), reasons);
+        return new RunReport(mode, ExitSummary.rows(registry), ExitSummary.clientRows(registry), reasons);
     }
 
     public boolean failed() {
@@ -74,16 +78,19 @@ public final class RunReport {
                 long[] row = e.getValue();
                 g.writeStartObject();
                 g.writeStringField("endpoint", e.getKey());
-                g.writeNumberField("requests", row[0]);
-                g.writeNumberField("upstream", row[1]);
-                g.writeObjectFieldStart("outcomes");
-                for (int i = 0; i < ExitSummary.OUTCOMES.length; i++) {
-                    if (row[i + 2] > 0) {
-                        g.writeNumberField(ExitSummary.OUTCOMES[i], row[i + 2]);
+                writeCounts(g, row);
+                long peak = 0;
+                for (ExitSummary.ClientRow c : clientRows.values()) {
+                    peak = c.endpoint.equals(e.getKey()) ? Math.max(peak, c.peakPerMinute) : peak;
+                }
+                g.writeNumberField("maxUpstreamPerMinute", peak);
+                g.writeArrayFieldStart("clients");
+                for (ExitSummary.ClientRow c : clientRows.values()) {
+                    if (c.endpoint.equals(e.getKey())) {
+                        writeClient(g, c);
                     }
                 }
-                g.writeEndObject();
-                g.writeNumberField("violations", row[row.length - 1]);
+                g.writeEndArray();
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -100,6 +107,39 @@ public final class RunReport {
             throw new IllegalStateException("cannot write report", e);
         }
         return out.toString();
+    }
+
+    private static void writeCounts(JsonGenerator g, long[] row) throws IOException {
+        g.writeNumberField("requests", row[0]);
+        g.writeNumberField("upstream", row[1]);
+        g.writeObjectFieldStart("outcomes");
+        for (int i = 0; i < ExitSummary.OUTCOMES.length; i++) {
+            if (row[i + 2] > 0) {
+                g.writeNumberField(ExitSummary.OUTCOMES[i], row[i + 2]);
+            }
+        }
+        g.writeEndObject();
+        g.writeNumberField("violations", row[row.length - 1]);
+    }
+
+    private static void writeClient(JsonGenerator g, ExitSummary.ClientRow c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("client", c.client);
+        writeCounts(g, c.counts);
+        g.writeNumberField("maxUpstreamPerMinute", c.peakPerMinute);
+        g.writeObjectFieldStart("upstreamLatencyMs");
+        if (!Double.isNaN(c.p50Millis)) {
+            g.writeNumberField("p50", round(c.p50Millis));
+        }
+        if (!Double.isNaN(c.p99Millis)) {
+            g.writeNumberField("p99", round(c.p99Millis));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static double round(double millis) {
+        return Math.round(millis * 10) / 10.0;
     }
 
     /** Writes the report (replacing the file); a failure costs one error line. */

@@ -1,16 +1,16 @@
 package io.tokenguard.agent.telemetry;
 
 import io.micrometer.core.instrument.Clock;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.config.UserTag;
 import io.tokenguard.agent.guard.GuardListener;
 import io.tokenguard.agent.guard.Violation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Feeds metrics, events and the exit summary from the guard's notifications. Meters are recorded
@@ -22,12 +22,14 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     private final SimpleMeterRegistry summary = new SimpleMeterRegistry();
     private final EventLog events;
     private final FaultReporter faults;
+    private final GuardMeters meters;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
     private final boolean jmxWanted;
     private boolean jmxStarted;
 
     /** In-process registry only, events on stderr: for tests. */
     public Telemetry() {
+        this.meters = new GuardMeters(registry, summary, false, 100);
         this.registry.add(summary);
         this.events = new EventLog(AgentLog::raw);
         this.faults = new FaultReporter(registry);
@@ -35,6 +37,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     }
 
     private Telemetry(AgentSettings settings) {
+        this.meters = new GuardMeters(registry, summary, settings.userTag() == UserTag.HASHED, settings.maxTagValues());
         this.registry.add(summary);
         this.events = new EventLog(EventSink.open(settings.eventsFile()));
         this.faults = new FaultReporter(registry);
@@ -77,29 +80,51 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String client, String outcome) {
-        registry.counter("tokenguard.requests", "endpoint", endpoint, "grant", grant, "outcome", outcome).increment();
+    public void onRequest(String endpoint, String grant, String httpClient, String outcome) {
+        onRequest(endpoint, grant, httpClient, "-", outcome);
+    }
+
+    @Override
+    public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
+        meters.request(endpoint, grant, httpClient, subjectHash, outcome);
     }
 
     @Override
     public void onUpstream(String endpoint, int status, long durationNanos) {
-        Timer.builder("tokenguard.upstream.duration")
-                .tag("endpoint", endpoint)
-                .tag("status", Integer.toString(status))
-                .register(registry)
-                .record(durationNanos, TimeUnit.NANOSECONDS);
+        onUpstream(endpoint, "unknown", status, durationNanos, -1);
+    }
+
+    @Override
+    public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
+        meters.upstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
     }
 
     @Override
     public void onViolation(Violation v) {
-        registry.counter("tokenguard.violations", "endpoint", v.endpoint(), "kind", v.kind(), "action", v.action())
-                .increment();
+        meters.violation(v);
         events.violation(v);
     }
 
     @Override
+    public void onCooldownStart(Violation v) {
+        events.cooldown(v);
+    }
+
+    @Override
+    public void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
+        meters.throttleDelay(endpoint, httpClient, waitedNanos, granted);
+    }
+
+    @Override
+    public void onTokenCache(AsyncCache<?, ?> cache) {
+        meters.tokenCache(cache);
+    }
+
+    @Override
     public void onFault(String stage, Throwable error) {
-        faults.report(stage, error);
+        if (faults.report(stage, error)) {
+            events.fault(stage, error);
+        }
     }
 
     /** Stops the exporters and closes the events file; the in-process meters stay readable. */

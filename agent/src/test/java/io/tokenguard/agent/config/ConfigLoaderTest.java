@@ -206,4 +206,49 @@ class ConfigLoaderTest {
                 "1 to 255"));
         assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.events.file=", "a file path"));
     }
+
+    @Test
+    void guardrailAndTagSettingsHaveDefaultsAndAreReadFromEverySource() {
+        AgentSettings defaults = load(null, Collections.emptyMap(), new Properties()).settings();
+        assertThat(defaults.maxUpstreamPerMinute()).isZero();
+        assertThat(defaults.onBreach()).isEqualTo(OnBreach.REJECT);
+        assertThat(defaults.userTag()).isEqualTo(UserTag.OFF);
+        assertThat(defaults.maxTagValues()).isEqualTo(100);
+        assertThat(defaults.catalog().byId("eloqua").maxUpstreamPerMinute()).isZero();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("TOKENGUARD_GUARDRAIL_MAX_UPSTREAM_PER_MINUTE", "600");
+        env.put("TOKENGUARD_ENDPOINTS_ELOQUA_MAX_UPSTREAM_PER_MINUTE", "5");
+        ConfigResult r = load("guardrail.on-breach=observe", env, props("tokenguard.metrics.user-tag", "hashed",
+                "tokenguard.metrics.max-tag-values", "7"));
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.warnings()).isEmpty();
+        AgentSettings s = r.settings();
+        assertThat(s.maxUpstreamPerMinute()).isEqualTo(600);
+        assertThat(s.onBreach()).isEqualTo(OnBreach.OBSERVE);
+        assertThat(s.userTag()).isEqualTo(UserTag.HASHED);
+        assertThat(s.maxTagValues()).isEqualTo(7);
+        assertThat(s.catalog().byId("eloqua").maxUpstreamPerMinute()).isEqualTo(5);
+        assertThat(s.catalog().byId("twitter").maxUpstreamPerMinute()).isZero();
+    }
+
+    @Test
+    void invalidGuardrailAndTagSettingsAreOneErrorLineEach() {
+        ConfigResult r = load(null, Collections.emptyMap(), props("tokenguard.guardrail.max-upstream-per-minute", "0",
+                "tokenguard.guardrail.on-breach", "explode", "tokenguard.metrics.user-tag", "plain",
+                "tokenguard.metrics.max-tag-values", "many", "tokenguard.endpoints.eloqua.max-upstream-per-minute",
+                "-3"));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.errors()).hasSize(5);
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains(
+                "tokenguard.guardrail.max-upstream-per-minute='0'", "1 to 10000000"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.guardrail.on-breach='explode'",
+                "reject or observe"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.metrics.user-tag='plain'",
+                "off or hashed"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.metrics.max-tag-values='many'",
+                "1 to 10000"));
+        assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains(
+                "tokenguard.endpoints.eloqua.max-upstream-per-minute='-3'"));
+    }
 }

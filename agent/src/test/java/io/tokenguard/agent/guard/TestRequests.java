@@ -54,6 +54,11 @@ final class TestRequests {
                 "grant_type=client_credentials", 0);
     }
 
+    /** The same request as sent by the named HTTP client library. */
+    static TokenHttpRequest via(String httpClient, TokenHttpRequest r) {
+        return new TokenHttpRequest(r.method(), r.url(), r.headers(), r.body(), r.timeoutMillis(), httpClient);
+    }
+
     static TokenHttpRequest post(String url, String authorization, String contentType, String body, long timeoutMillis) {
         HttpHeaders.Builder h = HttpHeaders.builder().add("Content-Type", contentType);
         if (authorization != null) {

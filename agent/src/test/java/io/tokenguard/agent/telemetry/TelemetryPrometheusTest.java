@@ -26,10 +26,10 @@ class TelemetryPrometheusTest {
             assertThat(empty.statusCode()).isEqualTo(200);
             assertThat(empty.body()).doesNotContain("tokenguard_requests_total");
 
-            telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
+            telemetry.onRequest("eloqua", "password", "okhttp", "cache");
 
-            assertThat(scrape(port).body()).contains(
-                    "tokenguard_requests_total{endpoint=\"eloqua\",grant=\"password\",outcome=\"cache\"} 1.0");
+            assertThat(scrape(port).body()).contains("tokenguard_requests_total{client=\"okhttp\",endpoint=\"eloqua\","
+                    + "grant=\"password\",outcome=\"cache\"} 1.0");
         } finally {
             telemetry.close();
         }

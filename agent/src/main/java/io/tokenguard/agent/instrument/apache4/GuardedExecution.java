@@ -71,7 +71,7 @@ public final class GuardedExecution {
             }
         }
         TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri),
-                headers(httpRequest), body, 0);
+                headers(httpRequest), body, 0, TokenHttpRequest.APACHE4);
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target,
                 httpRequest, (HttpContext) context));

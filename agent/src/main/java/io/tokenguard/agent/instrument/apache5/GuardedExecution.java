@@ -77,7 +77,7 @@ public final class GuardedExecution {
             }
         }
         TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers(httpRequest),
-                body, 0);
+                body, 0, TokenHttpRequest.APACHE5);
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target,
                 httpRequest, (HttpContext) context));

@@ -81,7 +81,7 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
         }
         long timeout = request.timeout().map(Duration::toMillis).orElse(0L);
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), request.uri().toURL(),
-                HttpHeaders.of(request.headers().map()), body, timeout);
+                HttpHeaders.of(request.headers().map()), body, timeout, TokenHttpRequest.JDKHTTP);
         CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
         AsyncUpstream upstream = () -> sendUpstream(client, replay, version);
         return Bridge.exchangeAsync(tokenRequest, upstream)

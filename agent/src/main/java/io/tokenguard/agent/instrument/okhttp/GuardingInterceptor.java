@@ -50,7 +50,7 @@ public final class GuardingInterceptor implements Interceptor {
                         .build();
         Response[] own = new Response[1];
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), url.url(), headers(request), body,
-                chain.readTimeoutMillis());
+                chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP);
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
             Response r = chain.proceed(replay);
             own[0] = r;

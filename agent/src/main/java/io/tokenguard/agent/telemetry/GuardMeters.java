@@ -1,0 +1,100 @@
+package io.tokenguard.agent.telemetry;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.tokenguard.agent.guard.Violation;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The meters the guard's notifications become. Exported meters go to the composite registry; two
+ * summary-only meters per endpoint and HTTP client (latency percentiles over the whole run, the
+ * highest upstream rate per minute) go to the in-process registry alone, for the exit summary.
+ */
+final class GuardMeters {
+    static final String CACHE_NAME = "tokens";
+    /** Summary only: upstream latency per endpoint and client, percentiles over the whole run. */
+    static final String SUMMARY_UPSTREAM = "tokenguard.summary.upstream";
+    /** Summary only: the most upstream calls seen in any trailing minute, per endpoint and client. */
+    static final String SUMMARY_PEAK = "tokenguard.summary.upstream.peak";
+
+    private final MeterRegistry registry;
+    private final MeterRegistry summary;
+    private final boolean userTag;
+    private final ConcurrentMap<String, AtomicLong> peaks = new ConcurrentHashMap<>();
+
+    GuardMeters(MeterRegistry registry, MeterRegistry summary, boolean userTag, int maxTagValues) {
+        this.registry = registry;
+        this.summary = summary;
+        this.userTag = userTag;
+        // Micrometer's Caffeine binder names its meters cache.*; ours all live under tokenguard.
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("cache.") && CACHE_NAME.equals(id.getTag("cache"))
+                        ? id.withName("tokenguard." + id.getName()) : id;
+            }
+        });
+        registry.config().meterFilter(new TagLimiter(maxTagValues));
+    }
+
+    void request(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
+        Tags tags = Tags.of("endpoint", endpoint, "grant", grant, "client", httpClient, "outcome", outcome);
+        registry.counter("tokenguard.requests", userTag ? tags.and("user", subjectHash) : tags).increment();
+    }
+
+    void upstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
+        Timer.builder("tokenguard.upstream.duration")
+                .tags("endpoint", endpoint, "status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+        Timer.builder(SUMMARY_UPSTREAM)
+                .tags("endpoint", endpoint, "client", httpClient)
+                .publishPercentiles(0.5, 0.99)
+                .percentilePrecision(2)
+                // Over the whole run, not the last few minutes: the summary is read once, at exit.
+                .distributionStatisticExpiry(Duration.ofDays(3650))
+                .distributionStatisticBufferLength(1)
+                .register(summary)
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+        if (upstreamLastMinute > 0) {
+            peak(endpoint, httpClient).accumulateAndGet(upstreamLastMinute, Math::max);
+        }
+    }
+
+    void violation(Violation v) {
+        Tags tags = Tags.of("endpoint", v.endpoint(), "client", v.httpClient(), "kind", v.kind(), "action", v.action());
+        registry.counter("tokenguard.violations", userTag ? tags.and("user", v.subjectHash()) : tags).increment();
+    }
+
+    void throttleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
+        Timer.builder("tokenguard.throttle.delay")
+                .tags("endpoint", endpoint, "client", httpClient, "outcome", granted ? "delayed" : "throttled")
+                .register(registry)
+                .record(waitedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Size, hits, misses, puts and evictions of the token cache, by Micrometer's own Caffeine binder. */
+    void tokenCache(AsyncCache<?, ?> cache) {
+        CaffeineCacheMetrics.monitor(registry, cache, CACHE_NAME);
+    }
+
+    private AtomicLong peak(String endpoint, String httpClient) {
+        return peaks.computeIfAbsent(endpoint + '\u0000' + httpClient, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(SUMMARY_PEAK, value, AtomicLong::get).tags("endpoint", endpoint, "client", httpClient)
+                    .strongReference(true).register(summary);
+            return value;
+        });
+    }
+}
