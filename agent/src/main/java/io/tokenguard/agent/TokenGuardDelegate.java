@@ -5,6 +5,7 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.Guard;
 import io.tokenguard.agent.guard.GuardClock;
+import io.tokenguard.agent.guard.GuardListeners;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.GuardDelegate;
@@ -117,7 +118,7 @@ final class TokenGuardDelegate implements GuardDelegate {
                 if (g == null) {
                     Telemetry t = telemetry();
                     t.startJmx();
-                    g = new Guard(settings, GuardClock.SYSTEM, t);
+                    g = new Guard(settings, GuardClock.SYSTEM, GuardListeners.both(t, t.timeline()));
                     guard = g;
                 }
             }

@@ -13,6 +13,7 @@ public final class AgentSettings {
     public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
             "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop"));
     public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
+    public static final Duration DEFAULT_OTLP_INTERVAL = Duration.ofSeconds(60);
 
     private final Mode mode;
     private final boolean strict;
@@ -29,6 +30,9 @@ public final class AgentSettings {
     private final String eventsFile;
     private final String reportJson;
     private final int failExitCode;
+    private final String reportHtml;
+    private final String otlpEndpoint;
+    private final Duration otlpInterval;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -46,6 +50,9 @@ public final class AgentSettings {
         this.eventsFile = b.eventsFile;
         this.reportJson = b.reportJson;
         this.failExitCode = b.failExitCode;
+        this.reportHtml = b.reportHtml;
+        this.otlpEndpoint = b.otlpEndpoint;
+        this.otlpInterval = b.otlpInterval;
     }
 
     public static Builder builder() {
@@ -118,6 +125,20 @@ public final class AgentSettings {
         return failExitCode;
     }
 
+    /** File that receives the HTML report at exit, or null. */
+    public String reportHtml() {
+        return reportHtml;
+    }
+
+    /** URL the meters are pushed to over OTLP/HTTP, or null when the push is off. */
+    public String otlpEndpoint() {
+        return otlpEndpoint;
+    }
+
+    public Duration otlpInterval() {
+        return otlpInterval;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -134,6 +155,20 @@ public final class AgentSettings {
         private String eventsFile;
         private String reportJson;
         private int failExitCode;
+        private String reportHtml;
+        private String otlpEndpoint;
+        private Duration otlpInterval = DEFAULT_OTLP_INTERVAL;
+
+        public Builder reportHtml(String value) {
+            this.reportHtml = value;
+            return this;
+        }
+
+        public Builder otlp(String endpoint, Duration interval) {
+            this.otlpEndpoint = endpoint;
+            this.otlpInterval = interval;
+            return this;
+        }
 
         public Builder metricsJmx(boolean value) {
             this.metricsJmx = value;

@@ -25,11 +25,14 @@ final class ConfigKeys {
     static final String EVENTS_FILE = "tokenguard.events.file";
     static final String REPORT_JSON = "tokenguard.report.json";
     static final String GUARDRAIL_FAIL_EXIT_CODE = "tokenguard.guardrail.fail-exit-code";
+    static final String REPORT_HTML = "tokenguard.report.html";
+    static final String METRICS_OTLP_ENDPOINT = "tokenguard.metrics.otlp.endpoint";
+    static final String METRICS_OTLP_INTERVAL = "tokenguard.metrics.otlp.interval";
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
             CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
             IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
-            GUARDRAIL_FAIL_EXIT_CODE));
+            GUARDRAIL_FAIL_EXIT_CODE, REPORT_HTML, METRICS_OTLP_ENDPOINT, METRICS_OTLP_INTERVAL));
 
     /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
     static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(

@@ -23,6 +23,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     private final EventLog events;
     private final FaultReporter faults;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
+    private final Timeline timeline = new Timeline();
     private final boolean jmxWanted;
     private boolean jmxStarted;
 
@@ -41,6 +42,9 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         this.jmxWanted = settings.metricsJmx();
         if (settings.prometheusPort() > 0) {
             add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort()));
+        }
+        if (settings.otlpEndpoint() != null) {
+            add(OtlpExporter.start(registry, settings.otlpEndpoint(), settings.otlpInterval()));
         }
     }
 
@@ -69,6 +73,11 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     /** Where meters are recorded: every exporter sees them. */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Per-second counts for the HTML report; the guard feeds it beside this telemetry. */
+    public Timeline timeline() {
+        return timeline;
     }
 
     /** The in-process copy of the meters, the source of the exit summary and the report. */
