@@ -5,6 +5,7 @@ import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.instrument.Instrumentations;
 import io.tokenguard.agent.telemetry.AgentLog;
 import io.tokenguard.agent.telemetry.ExitSummary;
+import io.tokenguard.agent.telemetry.HtmlReport;
 import io.tokenguard.agent.telemetry.RunReport;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.Bridge;
@@ -53,6 +54,10 @@ final class AgentInstaller {
             failed = report.failed();
             if (settings.reportJson() != null) {
                 report.writeTo(settings.reportJson());
+            }
+            if (settings.reportHtml() != null) {
+                HtmlReport.writeTo(settings.reportHtml(), report, registry,
+                        telemetry == null ? null : telemetry.timeline(), mode);
             }
             if (telemetry != null) {
                 telemetry.close();

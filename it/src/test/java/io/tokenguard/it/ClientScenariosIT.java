@@ -59,7 +59,7 @@ class ClientScenariosIT extends AgainstEmulatedIdp {
 
         SampleResult result = run.sample();
         SampleResult.Row alice = result.row("eloqua", "alice");
-        SampleResult.Row wrong = result.row("eloqua", "alice:WRONG");
+        SampleResult.Row wrong = result.row("eloqua", "alice:***");
         SampleResult.Row bob = result.row("eloqua", "bob");
         assertThat(alice.status(200)).as(run.toString()).isEqualTo(5);
         assertThat(alice.apiUsers()).containsExactly("alice");

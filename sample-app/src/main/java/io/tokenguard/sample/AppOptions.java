@@ -12,6 +12,8 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--load-seconds N]            (each round: every thread repeats its iteration for N s)",
+            "         [--print-mbeans DOMAIN]       (at the end, print the Count of every MBean in DOMAIN)",
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
@@ -37,6 +39,10 @@ final class AppOptions {
     String consumer = Credentials.DEFAULT_CONSUMER;
     String client = "urlconnection";
     boolean quiet;
+    /** Load mode: a round lasts this many seconds instead of --iterations; 0 = off. */
+    int loadSeconds;
+    /** JMX domain whose MBeans are printed at the end (SAMPLE-MBEAN lines), or null. */
+    String printMBeans;
     String probe;
     String method = "GET";
     String body;
@@ -48,6 +54,12 @@ final class AppOptions {
     static String userName(String entry) {
         int colon = entry.indexOf(':');
         return colon < 0 ? entry : entry.substring(0, colon);
+    }
+
+    /** How a --users entry is shown: {@code alice:WRONG} as {@code alice:***}, never with its password. */
+    static String label(String entry) {
+        int colon = entry.indexOf(':');
+        return colon < 0 ? entry : entry.substring(0, colon) + ":***";
     }
 
     String passwordOf(String entry) {
@@ -132,6 +144,12 @@ final class AppOptions {
                 break;
             case "--round-gap-ms":
                 roundGapMillis = number(name, value, 0);
+                break;
+            case "--load-seconds":
+                loadSeconds = number(name, value, 1);
+                break;
+            case "--print-mbeans":
+                printMBeans = value;
                 break;
             case "--consumer":
                 consumer = value;

@@ -89,7 +89,7 @@ public final class SampleApp {
             if (round == 2 && options.attachAgent != null) {
                 attachAgent(options.attachAgent, out);
             }
-            Tally tally = workload.runRound();
+            Tally tally = options.loadSeconds > 0 ? LoadRound.run(workload, options) : workload.runRound();
             Map<String, Integer> after = stats.snapshot();
             IdpStats.apply(tally, before, after);
             before = after;
@@ -103,6 +103,9 @@ public final class SampleApp {
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         if (!options.quiet) {
             Report.table(out, options.rounds > 1 ? "total:" : "result:", total);
+        }
+        if (options.printMBeans != null) {
+            MBeanDump.print(out, options.printMBeans);
         }
         out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis));
         out.flush();

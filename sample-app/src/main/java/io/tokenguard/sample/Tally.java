@@ -13,7 +13,7 @@ final class Tally {
         for (String provider : options.providers) {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {
-                    rows.put(key(provider, user), new Row(provider, user));
+                    rows.put(key(provider, user), new Row(provider, AppOptions.label(user)));
                 }
             } else {
                 rows.put(key(provider, options.consumer), new Row(provider, options.consumer));
@@ -42,8 +42,8 @@ final class Tally {
     }
 
     void addAll(Tally round) {
-        for (Row r : round.rows.values()) {
-            row(r.provider, r.identity).addAll(r);
+        for (Map.Entry<String, Row> e : round.rows.entrySet()) {
+            rows.get(e.getKey()).addAll(e.getValue());
         }
     }
 

@@ -45,7 +45,8 @@ final class Workload {
         return tally;
     }
 
-    private void iteration(Tally tally) {
+    /** One pass over every provider and user: a token request, then an API call with it. */
+    void iteration(Tally tally) {
         for (String provider : options.providers) {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {

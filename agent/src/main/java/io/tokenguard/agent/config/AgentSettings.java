@@ -13,6 +13,7 @@ public final class AgentSettings {
     public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
             "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop"));
     public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
+    public static final Duration DEFAULT_OTLP_INTERVAL = Duration.ofSeconds(60);
 
     private final Mode mode;
     private final boolean strict;
@@ -33,6 +34,9 @@ public final class AgentSettings {
     private final OnBreach onBreach;
     private final UserTag userTag;
     private final int maxTagValues;
+    private final String reportHtml;
+    private final String otlpEndpoint;
+    private final Duration otlpInterval;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -54,6 +58,9 @@ public final class AgentSettings {
         this.onBreach = b.onBreach;
         this.userTag = b.userTag;
         this.maxTagValues = b.maxTagValues;
+        this.reportHtml = b.reportHtml;
+        this.otlpEndpoint = b.otlpEndpoint;
+        this.otlpInterval = b.otlpInterval;
     }
 
     public static Builder builder() {
@@ -146,6 +153,20 @@ public final class AgentSettings {
         return maxTagValues;
     }
 
+    /** File that receives the HTML report at exit, or null. */
+    public String reportHtml() {
+        return reportHtml;
+    }
+
+    /** URL the meters are pushed to over OTLP/HTTP, or null when the push is off. */
+    public String otlpEndpoint() {
+        return otlpEndpoint;
+    }
+
+    public Duration otlpInterval() {
+        return otlpInterval;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -184,6 +205,21 @@ public final class AgentSettings {
 
         public Builder maxTagValues(int value) {
             this.maxTagValues = value;
+            return this;
+        }
+
+        private String reportHtml;
+        private String otlpEndpoint;
+        private Duration otlpInterval = DEFAULT_OTLP_INTERVAL;
+
+        public Builder reportHtml(String value) {
+            this.reportHtml = value;
+            return this;
+        }
+
+        public Builder otlp(String endpoint, Duration interval) {
+            this.otlpEndpoint = endpoint;
+            this.otlpInterval = interval;
             return this;
         }
 

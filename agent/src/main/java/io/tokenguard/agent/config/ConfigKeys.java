@@ -29,12 +29,15 @@ final class ConfigKeys {
     static final String GUARDRAIL_ON_BREACH = "tokenguard.guardrail.on-breach";
     static final String METRICS_USER_TAG = "tokenguard.metrics.user-tag";
     static final String METRICS_MAX_TAG_VALUES = "tokenguard.metrics.max-tag-values";
+    static final String REPORT_HTML = "tokenguard.report.html";
+    static final String METRICS_OTLP_ENDPOINT = "tokenguard.metrics.otlp.endpoint";
+    static final String METRICS_OTLP_INTERVAL = "tokenguard.metrics.otlp.interval";
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
             CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
             IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
             GUARDRAIL_FAIL_EXIT_CODE, GUARDRAIL_MAX_UPSTREAM_PER_MINUTE, GUARDRAIL_ON_BREACH, METRICS_USER_TAG,
-            METRICS_MAX_TAG_VALUES));
+            METRICS_MAX_TAG_VALUES, REPORT_HTML, METRICS_OTLP_ENDPOINT, METRICS_OTLP_INTERVAL));
 
     /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
     static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(

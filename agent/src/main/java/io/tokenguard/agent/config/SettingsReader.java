@@ -69,6 +69,11 @@ final class SettingsReader {
                 t -> UserTag.valueOf(t.toUpperCase(Locale.ROOT))));
         b.maxTagValues(value(ConfigKeys.METRICS_MAX_TAG_VALUES, 100, "a whole number from 1 to 10000",
                 t -> intIn(t, 1, 10_000)));
+        b.reportHtml(value(ConfigKeys.REPORT_HTML, (String) null, "a file path", SettingsReader::nonEmpty));
+        b.otlp(value(ConfigKeys.METRICS_OTLP_ENDPOINT, (String) null,
+                "an http(s) URL like http://127.0.0.1:4318/v1/metrics", SettingsReader::httpUrl),
+                value(ConfigKeys.METRICS_OTLP_INTERVAL, AgentSettings.DEFAULT_OTLP_INTERVAL, Durations.EXPECTED,
+                        SettingsReader::positiveDuration));
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {
@@ -220,6 +225,15 @@ final class SettingsReader {
 
     private static String nonEmpty(String t) {
         if (t.isEmpty()) {
+            throw new IllegalArgumentException(t);
+        }
+        return t;
+    }
+
+    private static String httpUrl(String t) {
+        java.net.URI uri = java.net.URI.create(t);
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null) {
             throw new IllegalArgumentException(t);
         }
         return t;

@@ -1,7 +1,7 @@
 package io.tokenguard.agent.telemetry;
 
-import io.micrometer.core.instrument.Clock;
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +24,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     private final FaultReporter faults;
     private final GuardMeters meters;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
+    private final Timeline timeline = new Timeline();
     private final boolean jmxWanted;
     private boolean jmxStarted;
 
@@ -44,6 +45,9 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         this.jmxWanted = settings.metricsJmx();
         if (settings.prometheusPort() > 0) {
             add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort()));
+        }
+        if (settings.otlpEndpoint() != null) {
+            add(OtlpExporter.start(registry, settings.otlpEndpoint(), settings.otlpInterval()));
         }
     }
 
@@ -74,6 +78,11 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         return registry;
     }
 
+    /** Per-second counts for the HTML report, fed from this telemetry's own notifications. */
+    public Timeline timeline() {
+        return timeline;
+    }
+
     /** The in-process copy of the meters, the source of the exit summary and the report. */
     public MeterRegistry summaryRegistry() {
         return summary;
@@ -87,6 +96,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     @Override
     public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
         meters.request(endpoint, grant, httpClient, subjectHash, outcome);
+        timeline.onRequest(endpoint, grant, httpClient, outcome);
     }
 
     @Override
@@ -97,12 +107,14 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     @Override
     public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
         meters.upstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
+        timeline.onUpstream(endpoint, status, durationNanos);
     }
 
     @Override
     public void onViolation(Violation v) {
         meters.violation(v);
         events.violation(v);
+        timeline.onViolation(v);
     }
 
     @Override

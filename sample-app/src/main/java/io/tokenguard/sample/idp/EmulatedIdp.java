@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class EmulatedIdp implements AutoCloseable {
     /** Literal IPv4 loopback: "localhost" may resolve to ::1 and miss the listener. */
     private static final String LOOPBACK = "127.0.0.1";
+    /** The start of every access, refresh and bearer token issued here (after Twitter's "AAAA"). */
+    public static final String TOKEN_MARKER = "tgidp-";
 
     static {
         // Without TCP_NODELAY, headers and body leave in separate segments and each exchange waits

@@ -11,6 +11,12 @@ import java.util.Map;
  */
 final class TokenStore {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Every token this IdP issues starts with {@link EmulatedIdp#TOKEN_MARKER}, so a test can grep any
+     * output for all of them at once (a leak would show the marker).
+     */
+    static final String ACCESS_TOKEN_MARKER = EmulatedIdp.TOKEN_MARKER + "at-";
+    static final String REFRESH_TOKEN_MARKER = EmulatedIdp.TOKEN_MARKER + "rt-";
 
     /** Whose token it is. */
     static final class Owner {
@@ -119,16 +125,16 @@ final class TokenStore {
     }
 
     private Pair issue(Owner owner, long expiresAtMillis) {
-        String at = randomToken();
-        String rt = randomToken();
+        String at = randomToken(ACCESS_TOKEN_MARKER);
+        String rt = randomToken(REFRESH_TOKEN_MARKER);
         access.put(at, new Access(owner, expiresAtMillis));
         refresh.put(rt, new Refresh(owner));
         return new Pair(at, rt);
     }
 
-    private static String randomToken() {
+    private static String randomToken(String marker) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return marker + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

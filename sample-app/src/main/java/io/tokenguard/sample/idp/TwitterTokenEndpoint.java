@@ -47,7 +47,7 @@ final class TwitterTokenEndpoint implements Endpoint {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(("tokenguard-sample-bearer:" + consumerKey).getBytes(StandardCharsets.UTF_8));
-            return "AAAA" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return "AAAA" + EmulatedIdp.TOKEN_MARKER + "bearer-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
