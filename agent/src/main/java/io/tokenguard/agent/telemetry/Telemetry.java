@@ -1,7 +1,7 @@
 package io.tokenguard.agent.telemetry;
 
-import io.micrometer.core.instrument.Clock;
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
