@@ -12,12 +12,26 @@ public final class TokenHttpRequest {
     private final HttpHeaders headers;
     private final byte[] body;
     private final long timeoutMillis;
+    private final boolean interruptible;
 
     /**
+     * A request from a client that waits like a blocking JDK socket read (HttpURLConnection, Apache
+     * HttpClient classic): see {@link #interruptible()}.
+     *
      * @param timeoutMillis how long this caller may wait for an answer it did not send itself
      *                      (its read timeout); 0 means the client sets no limit
      */
     public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
+        this(method, url, headers, body, timeoutMillis, false);
+    }
+
+    /**
+     * @param interruptible whether the client gives up a waiting call when its thread is interrupted
+     *                      (OkHttp: InterruptedIOException); see {@link #interruptible()}
+     */
+    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
+                            boolean interruptible) {
+        this.interruptible = interruptible;
         this.method = method;
         this.url = url;
         this.headers = headers == null ? HttpHeaders.EMPTY : headers;
@@ -44,6 +58,17 @@ public final class TokenHttpRequest {
 
     public long timeoutMillis() {
         return timeoutMillis;
+    }
+
+    /**
+     * How a caller waiting for someone else's answer reacts to {@link Thread#interrupt()}, so it
+     * reacts as its client would have without TokenGuard. True: it fails at once with an
+     * InterruptedIOException. False, like a JDK socket read: on a platform thread the interrupt is
+     * ignored (the wait goes on, the flag stays set); on a virtual thread it fails with
+     * SocketException "Closed by interrupt".
+     */
+    public boolean interruptible() {
+        return interruptible;
     }
 
     @Override

@@ -49,7 +49,8 @@ public final class Guard {
 
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
-        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request));
+        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request),
+                request.interruptible());
     }
 
     /** For asynchronous clients: no thread waits, neither for an identical request nor for a delay. */
@@ -163,13 +164,18 @@ public final class Guard {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
         }
         CompletableFuture<Boolean> acquired;
-        if (callerMayBlock) {
+        if (callerMayBlock && ex.request.interruptible()) {
             try {
                 acquired = CompletableFuture.completedFuture(
                         throttle.acquireWithin(ex.rule, ex.identity.throttleKey(), max));
             } catch (InterruptedException e) {
                 throw FollowerFailures.interrupted();
             }
+        } else if (callerMayBlock) {
+            // Like the socket read it delays: an interrupt neither ends the wait nor is lost; on a
+            // virtual thread the request then fails "Closed by interrupt" where the JDK would send it.
+            acquired = CompletableFuture.completedFuture(
+                    throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKey(), max));
         } else {
             acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKey(), max, DelayScheduler.get());
         }

@@ -39,6 +39,12 @@ final class Throttle {
         return bucket(rule, throttleKey).asBlocking().tryConsume(1, maxWaitNanos, clock.blockingStrategy());
     }
 
+    /** {@link #acquireWithin}, waiting out an interrupt (and leaving the flag set) like a JDK socket read. */
+    boolean acquireWithinUninterruptibly(EndpointRule rule, String throttleKey, long maxWaitNanos) {
+        return bucket(rule, throttleKey).asBlocking().tryConsumeUninterruptibly(1, maxWaitNanos,
+                clock.uninterruptibleBlockingStrategy());
+    }
+
     /** Takes a permit within maxWait without blocking: the future completes when it is taken (or not). */
     CompletableFuture<Boolean> acquireLater(EndpointRule rule, String throttleKey, long maxWaitNanos,
                                             ScheduledExecutorService scheduler) {

@@ -121,25 +121,65 @@ class GuardCoalescingTest {
         assertThat(gated.idp.calls).hasValue(1);
     }
 
+    /** A follower on its own thread that reports how it ended and its interrupt flag then. */
+    private Thread follower(boolean interruptible, java.util.concurrent.CompletableFuture<String> ended) {
+        Thread t = new Thread(() -> {
+            String result;
+            try {
+                TokenHttpResponse r = guard.exchange(twitter, new io.tokenguard.bootstrap.TokenHttpRequest("POST",
+                        twitterBearer("app").url(), twitterBearer("app").headers(), twitterBearer("app").body(), 0,
+                        interruptible), gated.upstream());
+                result = r.status() + " " + FakeIdp.text(r);
+            } catch (Exception e) {
+                result = e.getClass().getName() + ": " + e.getMessage();
+            }
+            ended.complete(result + " flag=" + Thread.currentThread().isInterrupted());
+        }, "follower");
+        t.start();
+        return t;
+    }
+
+    private final GatedIdp gated = new GatedIdp();
+
+    private static boolean waitingInGuard(Thread t) {
+        return (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName().equals(Futures.class.getName()));
+    }
+
     @Test
-    void interruptingAFollowerInterruptsOnlyThatRequest() throws Exception {
-        GatedIdp gated = new GatedIdp();
+    void interruptingAnInterruptibleClientsFollowerFailsOnlyThatRequest() throws Exception {
         Future<TokenHttpResponse> leader = pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream()));
         assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch followerStarted = new CountDownLatch(1);
-        Future<Object> follower = pool.submit(() -> {
-            followerStarted.countDown();
-            try {
-                return guard.exchange(twitter, twitterBearer("app"), gated.upstream());
-            } catch (java.io.InterruptedIOException e) {
-                return "interrupted:" + Thread.currentThread().isInterrupted();
-            }
-        });
-        followerStarted.await();
-        org.awaitility.Awaitility.await().until(() -> ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 2);
-        follower.cancel(true);
+        java.util.concurrent.CompletableFuture<String> victim = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<String> other = new java.util.concurrent.CompletableFuture<>();
+        Thread v = follower(true, victim);
+        Thread o = follower(true, other);
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v) && waitingInGuard(o));
+
+        v.interrupt();
+        // OkHttp's own answer to an interrupted call, flag kept set: and it ends before the leader does.
+        assertThat(victim.get(10, TimeUnit.SECONDS)).isEqualTo("java.io.InterruptedIOException: interrupted flag=true");
+        assertThat(leader).isNotDone();
         gated.release.countDown();
         assertThat(leader.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("200 " + FakeIdp.text(leader.get()) + " flag=false");
+        assertThat(gated.idp.calls).hasValue(1);
+    }
+
+    @Test
+    void aSocketLikeClientsInterruptedFollowerWaitsOnLikeAJdkSocketRead() throws Exception {
+        Future<TokenHttpResponse> leader = pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream()));
+        assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<String> victim = new java.util.concurrent.CompletableFuture<>();
+        Thread v = follower(false, victim);
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v));
+
+        v.interrupt();
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v) && !v.isInterrupted());
+        assertThat(victim).isNotDone();
+        gated.release.countDown();
+        assertThat(leader.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(victim.get(10, TimeUnit.SECONDS)).isEqualTo("200 " + FakeIdp.text(leader.get()) + " flag=true");
         assertThat(gated.idp.calls).hasValue(1);
     }
 
