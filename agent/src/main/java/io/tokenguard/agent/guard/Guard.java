@@ -47,6 +47,17 @@ public final class Guard {
         return cache.size();
     }
 
+    /** Per-identity rate-limit buckets currently held (bounded like the cache). */
+    long throttleSize() {
+        return throttle.size();
+    }
+
+    /** Runs pending evictions of the cache and the buckets now (Caffeine otherwise does so during later calls). */
+    void cleanUp() {
+        cache.cleanUp();
+        throttle.cleanUp();
+    }
+
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
         return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request),

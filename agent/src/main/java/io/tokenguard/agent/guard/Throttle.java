@@ -51,6 +51,14 @@ final class Throttle {
         return bucket(rule, throttleKey).asScheduler().tryConsume(1, maxWaitNanos, scheduler);
     }
 
+    long size() {
+        return buckets.estimatedSize();
+    }
+
+    void cleanUp() {
+        buckets.cleanUp();
+    }
+
     private Bucket bucket(EndpointRule rule, String throttleKey) {
         RateLimit limit = rule.limit();
         return buckets.get(throttleKey, k -> Bucket.builder()
