@@ -100,13 +100,8 @@ public final class Guard {
             listener.onFault("guard", t);
             led = upstream.send().thenApply(r -> new Outcome(r, 0));
         }
-        led.whenComplete((outcome, error) -> {
-            if (error != null) {
-                mine.completeExceptionally(Futures.unwrap(error));
-            } else {
-                mine.complete(outcome);
-            }
-        });
+        led.whenComplete((outcome, error) ->
+                mine.complete(error != null ? Outcome.failed(Futures.unwrap(error)) : outcome));
         return led.thenApply(Outcome::response);
     }
 
@@ -119,6 +114,9 @@ public final class Guard {
             view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
         return view.handle((outcome, error) -> {
+            if (error == null && outcome.failure() != null) {
+                error = outcome.failure();
+            }
             if (error != null) {
                 Throwable cause = Futures.unwrap(error);
                 throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()

@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,20 +54,23 @@ class GuardCoalescingTest {
         }
     }
 
-    /** Starts n callers; returns once all of them have at least joined the guard. */
+    /** Starts n callers; returns once every follower provably waits in the guard for the leader. */
     private List<Future<TokenHttpResponse>> startCallers(int n, GatedIdp gated, long timeoutMillis) throws Exception {
         List<Future<TokenHttpResponse>> results = new ArrayList<>();
-        AtomicInteger waiting = new AtomicInteger();
+        List<Thread> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
         results.add(pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream())));
         assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 1; i < n; i++) {
             results.add(pool.submit(() -> {
-                waiting.incrementAndGet();
+                followers.add(Thread.currentThread());
                 return guard.exchange(twitter, post(TWITTER_URL, basic("app", "app-secret"),
                         "application/x-www-form-urlencoded;charset=UTF-8", "grant_type=client_credentials",
                         timeoutMillis), gated.upstream());
             }));
         }
+        // Released before a follower joined, that follower would lead a second upstream call.
+        org.awaitility.Awaitility.await().until(() -> followers.size() == n - 1
+                && followers.stream().allMatch(GuardCoalescingTest::waitingInGuard));
         return results;
     }
 
@@ -106,6 +108,45 @@ class GuardCoalescingTest {
         // A failure is not remembered: the next request tries again.
         gated.idp.failure = null;
         assertThat(guard.exchange(twitter, twitterBearer("app"), gated.idp.upstream()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aFailedRequestLogsNothingIntoTheHostAppsLog() throws Exception {
+        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            GatedIdp gated = new GatedIdp();
+            gated.idp.failure = new ConnectException("Connection refused");
+            List<Future<TokenHttpResponse>> results = startCallers(3, gated, 0);
+            gated.release.countDown();
+            for (Future<TokenHttpResponse> f : results) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
+            }
+            FakeIdp failing = new FakeIdp();
+            failing.failure = new java.net.SocketTimeoutException("Read timed out");
+            assertThatThrownBy(() -> guard.exchange(twitter, twitterBearer("other"), failing.upstream()))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        } finally {
+            root.removeHandler(capture);
+        }
+        // The app's request failed and the app was told so; the agent's cache library must not add a
+        // WARNING with a stack trace per failed token request (Caffeine does for a failed future).
+        assertThat(records).extracting(r -> r.getLoggerName() + " " + r.getLevel() + " " + r.getMessage()).isEmpty();
     }
 
     @Test
