@@ -181,8 +181,8 @@ public final class Guard {
                 throw FollowerFailures.interrupted();
             }
         } else if (callerMayBlock) {
-            // Like the socket read it delays: an interrupt neither ends the wait nor is lost; on a
-            // virtual thread the request then fails "Closed by interrupt" where the JDK would send it.
+            // Like the socket read it delays: an interrupt neither ends the wait nor is lost (on a
+            // virtual thread the JDK's own send then fails "Closed by interrupt", as without us).
             acquired = CompletableFuture.completedFuture(
                     throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKey(), max));
         } else {
