@@ -21,19 +21,29 @@ public final class TokenHttpRequest {
     private final byte[] body;
     private final long timeoutMillis;
     private final String httpClient;
+    private final boolean interruptible;
 
     /** A request from an unnamed HTTP client (tests). */
     public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
-        this(method, url, headers, body, timeoutMillis, UNKNOWN_CLIENT);
+        this(method, url, headers, body, timeoutMillis, UNKNOWN_CLIENT, false);
+    }
+
+    /** A request from a client that waits like a blocking JDK socket read: see {@link #interruptible()}. */
+    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
+                            String httpClient) {
+        this(method, url, headers, body, timeoutMillis, httpClient, false);
     }
 
     /**
      * @param timeoutMillis how long this caller may wait for an answer it did not send itself
      *                      (its read timeout); 0 means the client sets no limit
      * @param httpClient    which HTTP client library sent it, one of the names above
+     * @param interruptible whether the client gives up a waiting call when its thread is interrupted
+     *                      (OkHttp: InterruptedIOException); see {@link #interruptible()}
      */
     public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
-                            String httpClient) {
+                            String httpClient, boolean interruptible) {
+        this.interruptible = interruptible;
         this.method = method;
         this.url = url;
         this.headers = headers == null ? HttpHeaders.EMPTY : headers;
@@ -66,6 +76,17 @@ public final class TokenHttpRequest {
     /** The HTTP client library that sent the request (urlconnection, jdkhttp, okhttp, apache4, apache5). */
     public String httpClient() {
         return httpClient;
+    }
+
+    /**
+     * How a caller waiting for someone else's answer reacts to {@link Thread#interrupt()}, so it
+     * reacts as its client would have without TokenGuard. True: it fails at once with an
+     * InterruptedIOException. False, like a JDK socket read: on a platform thread the interrupt is
+     * ignored (the wait goes on, the flag stays set); on a virtual thread it fails with
+     * SocketException "Closed by interrupt".
+     */
+    public boolean interruptible() {
+        return interruptible;
     }
 
     @Override

@@ -41,6 +41,16 @@ public final class SampleResult {
         return row((Map<String, Object>) rounds.get(round), provider, identity);
     }
 
+    /** Names of threads started during the run and still alive once every worker had ended. */
+    @SuppressWarnings("unchecked")
+    public List<Object> newLiveThreads() {
+        return (List<Object>) json.get("newLiveThreads");
+    }
+
+    public long elapsedMillis() {
+        return ((Number) json.get("elapsedMs")).longValue();
+    }
+
     @SuppressWarnings("unchecked")
     private static Row row(Map<String, Object> holder, String provider, String identity) {
         for (Object o : (List<Object>) holder.get("rows")) {

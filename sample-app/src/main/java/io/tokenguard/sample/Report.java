@@ -44,7 +44,8 @@ final class Report {
         return b.length() == 0 ? "-" : b.toString();
     }
 
-    static String resultJson(boolean agent, Tally total, List<Tally> rounds, long elapsedMillis) {
+    static String resultJson(boolean agent, Tally total, List<Tally> rounds, long elapsedMillis,
+                             List<String> newLiveThreads) {
         StringBuilder b = new StringBuilder("{\"agent\":").append(agent);
         b.append(",\"rows\":");
         rows(b, total);
@@ -61,6 +62,11 @@ final class Report {
             }
             b.append(']');
         }
+        b.append(",\"newLiveThreads\":[");
+        for (int i = 0; i < newLiveThreads.size(); i++) {
+            b.append(i > 0 ? "," : "").append(Json.quote(newLiveThreads.get(i)));
+        }
+        b.append(']');
         return b.append(",\"elapsedMs\":").append(elapsedMillis).append('}').toString();
     }
 

@@ -78,6 +78,7 @@ public final class SampleApp {
         Tally total = new Tally(options);
         List<Tally> rounds = new ArrayList<>();
         long started = System.nanoTime();
+        ThreadCensus threads = new ThreadCensus();
         Map<String, Integer> first = stats.snapshot();
         Map<String, Integer> before = first;
         for (int round = 1; round <= options.rounds; round++) {
@@ -107,7 +108,8 @@ public final class SampleApp {
         if (options.printMBeans != null) {
             MBeanDump.print(out, options.printMBeans);
         }
-        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis));
+        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis,
+                threads.startedSinceAndAlive()));
         out.flush();
         return total.errors() == 0 ? EXIT_OK : EXIT_ERRORS;
     }

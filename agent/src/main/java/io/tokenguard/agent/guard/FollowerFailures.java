@@ -46,8 +46,15 @@ final class FollowerFailures {
         return new SocketTimeoutException("Read timed out");
     }
 
+    /** An interruptible client's (OkHttp's) answer to an interrupt: its exception and message, the flag kept set. */
     static InterruptedIOException interrupted() {
         Thread.currentThread().interrupt();
-        return new InterruptedIOException("interrupted while waiting for an identical token request");
+        return new InterruptedIOException("interrupted");
+    }
+
+    /** What a JDK socket read on an interrupted virtual thread throws (it keeps the flag set). */
+    static SocketException closedByInterrupt() {
+        Thread.currentThread().interrupt();
+        return new SocketException("Closed by interrupt");
     }
 }

@@ -36,26 +36,54 @@ final class Futures {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    /** Waits like a blocking client would: no longer than its read timeout, interruptibly. */
-    static TokenHttpResponse await(CompletableFuture<TokenHttpResponse> future, long waitMillis) throws IOException {
+    /**
+     * Waits like a blocking client would: no longer than its read timeout, and reacting to an
+     * interrupt as the client does (see TokenHttpRequest#interruptible): an interruptible client
+     * fails at once; otherwise, like a JDK socket read, a platform thread keeps waiting until its
+     * deadline with the interrupt flag restored afterwards, a virtual thread fails "Closed by interrupt".
+     */
+    static TokenHttpResponse await(CompletableFuture<TokenHttpResponse> future, long waitMillis, boolean interruptible)
+            throws IOException {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        long start = System.nanoTime();
+        boolean interrupted = false;
         try {
-            return future.get(waitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            throw FollowerFailures.interrupted();
-        } catch (TimeoutException e) {
-            throw FollowerFailures.timedOut();
-        } catch (ExecutionException e) {
-            Throwable cause = unwrap(e.getCause());
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
+            while (true) {
+                try {
+                    return future.get(Math.max(0, waitNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    if (interruptible) {
+                        throw FollowerFailures.interrupted();
+                    }
+                    if (VirtualThreads.current()) {
+                        throw FollowerFailures.closedByInterrupt();
+                    }
+                    // get() cleared the flag: remember it, wait on, and set it again on the way out.
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    throw FollowerFailures.timedOut();
+                } catch (ExecutionException e) {
+                    throw rethrow(e.getCause());
+                }
             }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new IOException("token request failed", cause);
         }
+    }
+
+    private static IOException rethrow(Throwable failure) throws IOException {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof IOException) {
+            throw (IOException) cause;
+        }
+        if (cause instanceof RuntimeException) {
+            throw (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        throw new IOException("token request failed", cause);
     }
 }

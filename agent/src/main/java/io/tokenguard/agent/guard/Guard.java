@@ -51,9 +51,21 @@ public final class Guard {
         return cache.size();
     }
 
+    /** Per-identity rate-limit buckets currently held (bounded like the cache). */
+    long throttleSize() {
+        return throttle.size();
+    }
+
+    /** Runs pending evictions of the cache and the buckets now (Caffeine otherwise does so during later calls). */
+    void cleanUp() {
+        cache.cleanUp();
+        throttle.cleanUp();
+    }
+
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
-        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request));
+        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request),
+                request.interruptible());
     }
 
     /** For asynchronous clients: no thread waits, neither for an identical request nor for a delay. */
@@ -92,13 +104,8 @@ public final class Guard {
             listener.onFault("guard", t);
             led = upstream.send().thenApply(r -> new Outcome(r, 0));
         }
-        led.whenComplete((outcome, error) -> {
-            if (error != null) {
-                mine.completeExceptionally(Futures.unwrap(error));
-            } else {
-                mine.complete(outcome);
-            }
-        });
+        led.whenComplete((outcome, error) ->
+                mine.complete(error != null ? Outcome.failed(Futures.unwrap(error)) : outcome));
         return led.thenApply(Outcome::response);
     }
 
@@ -111,6 +118,9 @@ public final class Guard {
             view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
         return view.handle((outcome, error) -> {
+            if (error == null && outcome.failure() != null) {
+                error = outcome.failure();
+            }
             if (error != null) {
                 Throwable cause = Futures.unwrap(error);
                 throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()
@@ -169,13 +179,18 @@ public final class Guard {
         }
         CompletableFuture<Boolean> acquired;
         long waitStart = clock.nanoTime();
-        if (callerMayBlock) {
+        if (callerMayBlock && ex.request.interruptible()) {
             try {
                 acquired = CompletableFuture.completedFuture(
                         throttle.acquireWithin(ex.rule, ex.identity.throttleKey(), max));
             } catch (InterruptedException e) {
                 throw FollowerFailures.interrupted();
             }
+        } else if (callerMayBlock) {
+            // Like the socket read it delays: an interrupt neither ends the wait nor is lost (on a
+            // virtual thread the JDK's own send then fails "Closed by interrupt", as without us).
+            acquired = CompletableFuture.completedFuture(
+                    throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKey(), max));
         } else {
             acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKey(), max, DelayScheduler.get());
         }

@@ -3,6 +3,7 @@ package io.tokenguard.agent.guard;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.UninterruptibleBlockingStrategy;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -41,6 +42,32 @@ public interface GuardClock {
 
     /** Waits (or, in a fake clock, advances time) for the given nanoseconds. */
     void park(long nanos) throws InterruptedException;
+
+    /**
+     * Waits like {@link #park} but does not give up on an interrupt: it waits out the full time and
+     * leaves the interrupt flag set, as a blocking JDK socket read on a platform thread does.
+     */
+    default void parkUninterruptibly(long nanos) {
+        long deadline = nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            for (long left = nanos; left > 0; left = deadline - nanoTime()) {
+                try {
+                    park(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    default UninterruptibleBlockingStrategy uninterruptibleBlockingStrategy() {
+        return this::parkUninterruptibly;
+    }
 
     default Ticker ticker() {
         return this::nanoTime;

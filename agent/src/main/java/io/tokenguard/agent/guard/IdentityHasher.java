@@ -13,6 +13,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class IdentityHasher {
     private final byte[] key;
+    /**
+     * Initialised once and only ever cloned: Mac.getInstance per request looks the provider up under
+     * JCA-wide locks, which every thread of a token storm (cache hits included) then queues on.
+     */
+    private final Mac prototype;
 
     IdentityHasher() {
         this(randomKey());
@@ -20,6 +25,17 @@ final class IdentityHasher {
 
     IdentityHasher(byte[] key) {
         this.key = key.clone();
+        this.prototype = newMac(this.key);
+    }
+
+    private static Mac newMac(byte[] key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     private static byte[] randomKey() {
@@ -30,13 +46,13 @@ final class IdentityHasher {
 
     /** Starts a hash over length-prefixed fields, so ("ab","c") and ("a","bc") never collide. */
     Builder newHash() {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return new Builder(mac);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newMac(key); // a provider whose Mac cannot be cloned: the slow way, still correct
         }
+        return new Builder(mac);
     }
 
     /** A short salted hash of a user name for events and opt-in metric tags. */

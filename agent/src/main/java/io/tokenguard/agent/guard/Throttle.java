@@ -39,6 +39,12 @@ final class Throttle {
         return bucket(rule, throttleKey).asBlocking().tryConsume(1, maxWaitNanos, clock.blockingStrategy());
     }
 
+    /** {@link #acquireWithin}, waiting out an interrupt (and leaving the flag set) like a JDK socket read. */
+    boolean acquireWithinUninterruptibly(EndpointRule rule, String throttleKey, long maxWaitNanos) {
+        return bucket(rule, throttleKey).asBlocking().tryConsumeUninterruptibly(1, maxWaitNanos,
+                clock.uninterruptibleBlockingStrategy());
+    }
+
     /** Takes a permit within maxWait without blocking: the future completes when it is taken (or not). */
     CompletableFuture<Boolean> acquireLater(EndpointRule rule, String throttleKey, long maxWaitNanos,
                                             ScheduledExecutorService scheduler) {
@@ -48,6 +54,14 @@ final class Throttle {
     /** Gives back a permit that was taken for a call that then was not sent (the guardrail answered it). */
     void refund(EndpointRule rule, String throttleKey) {
         bucket(rule, throttleKey).addTokens(1);
+    }
+
+    long size() {
+        return buckets.estimatedSize();
+    }
+
+    void cleanUp() {
+        buckets.cleanUp();
     }
 
     private Bucket bucket(EndpointRule rule, String throttleKey) {

@@ -56,4 +56,9 @@ final class TokenCache {
     long size() {
         return cache.synchronous().estimatedSize();
     }
+
+    /** Runs pending maintenance (evictions) now rather than as part of a later call. */
+    void cleanUp() {
+        cache.synchronous().cleanUp();
+    }
 }

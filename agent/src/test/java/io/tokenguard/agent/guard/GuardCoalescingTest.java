@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,20 +54,23 @@ class GuardCoalescingTest {
         }
     }
 
-    /** Starts n callers; returns once all of them have at least joined the guard. */
+    /** Starts n callers; returns once every follower provably waits in the guard for the leader. */
     private List<Future<TokenHttpResponse>> startCallers(int n, GatedIdp gated, long timeoutMillis) throws Exception {
         List<Future<TokenHttpResponse>> results = new ArrayList<>();
-        AtomicInteger waiting = new AtomicInteger();
+        List<Thread> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
         results.add(pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream())));
         assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 1; i < n; i++) {
             results.add(pool.submit(() -> {
-                waiting.incrementAndGet();
+                followers.add(Thread.currentThread());
                 return guard.exchange(twitter, post(TWITTER_URL, basic("app", "app-secret"),
                         "application/x-www-form-urlencoded;charset=UTF-8", "grant_type=client_credentials",
                         timeoutMillis), gated.upstream());
             }));
         }
+        // Released before a follower joined, that follower would lead a second upstream call.
+        org.awaitility.Awaitility.await().until(() -> followers.size() == n - 1
+                && followers.stream().allMatch(GuardCoalescingTest::waitingInGuard));
         return results;
     }
 
@@ -109,6 +111,45 @@ class GuardCoalescingTest {
     }
 
     @Test
+    void aFailedRequestLogsNothingIntoTheHostAppsLog() throws Exception {
+        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            GatedIdp gated = new GatedIdp();
+            gated.idp.failure = new ConnectException("Connection refused");
+            List<Future<TokenHttpResponse>> results = startCallers(3, gated, 0);
+            gated.release.countDown();
+            for (Future<TokenHttpResponse> f : results) {
+                assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ConnectException.class);
+            }
+            FakeIdp failing = new FakeIdp();
+            failing.failure = new java.net.SocketTimeoutException("Read timed out");
+            assertThatThrownBy(() -> guard.exchange(twitter, twitterBearer("other"), failing.upstream()))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        } finally {
+            root.removeHandler(capture);
+        }
+        // The app's request failed and the app was told so; the agent's cache library must not add a
+        // WARNING with a stack trace per failed token request (Caffeine does for a failed future).
+        assertThat(records).extracting(r -> r.getLoggerName() + " " + r.getLevel() + " " + r.getMessage()).isEmpty();
+    }
+
+    @Test
     void aFollowerWaitsNoLongerThanItsOwnReadTimeout() throws Exception {
         GatedIdp gated = new GatedIdp();
         Future<TokenHttpResponse> leader = pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream()));
@@ -121,25 +162,65 @@ class GuardCoalescingTest {
         assertThat(gated.idp.calls).hasValue(1);
     }
 
+    /** A follower on its own thread that reports how it ended and its interrupt flag then. */
+    private Thread follower(boolean interruptible, java.util.concurrent.CompletableFuture<String> ended) {
+        Thread t = new Thread(() -> {
+            String result;
+            try {
+                TokenHttpResponse r = guard.exchange(twitter, new io.tokenguard.bootstrap.TokenHttpRequest("POST",
+                        twitterBearer("app").url(), twitterBearer("app").headers(), twitterBearer("app").body(), 0, io.tokenguard.bootstrap.TokenHttpRequest.UNKNOWN_CLIENT,
+                        interruptible), gated.upstream());
+                result = r.status() + " " + FakeIdp.text(r);
+            } catch (Exception e) {
+                result = e.getClass().getName() + ": " + e.getMessage();
+            }
+            ended.complete(result + " flag=" + Thread.currentThread().isInterrupted());
+        }, "follower");
+        t.start();
+        return t;
+    }
+
+    private final GatedIdp gated = new GatedIdp();
+
+    private static boolean waitingInGuard(Thread t) {
+        return (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName().equals(Futures.class.getName()));
+    }
+
     @Test
-    void interruptingAFollowerInterruptsOnlyThatRequest() throws Exception {
-        GatedIdp gated = new GatedIdp();
+    void interruptingAnInterruptibleClientsFollowerFailsOnlyThatRequest() throws Exception {
         Future<TokenHttpResponse> leader = pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream()));
         assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
-        CountDownLatch followerStarted = new CountDownLatch(1);
-        Future<Object> follower = pool.submit(() -> {
-            followerStarted.countDown();
-            try {
-                return guard.exchange(twitter, twitterBearer("app"), gated.upstream());
-            } catch (java.io.InterruptedIOException e) {
-                return "interrupted:" + Thread.currentThread().isInterrupted();
-            }
-        });
-        followerStarted.await();
-        org.awaitility.Awaitility.await().until(() -> ((java.util.concurrent.ThreadPoolExecutor) pool).getActiveCount() == 2);
-        follower.cancel(true);
+        java.util.concurrent.CompletableFuture<String> victim = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<String> other = new java.util.concurrent.CompletableFuture<>();
+        Thread v = follower(true, victim);
+        Thread o = follower(true, other);
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v) && waitingInGuard(o));
+
+        v.interrupt();
+        // OkHttp's own answer to an interrupted call, flag kept set: and it ends before the leader does.
+        assertThat(victim.get(10, TimeUnit.SECONDS)).isEqualTo("java.io.InterruptedIOException: interrupted flag=true");
+        assertThat(leader).isNotDone();
         gated.release.countDown();
         assertThat(leader.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("200 " + FakeIdp.text(leader.get()) + " flag=false");
+        assertThat(gated.idp.calls).hasValue(1);
+    }
+
+    @Test
+    void aSocketLikeClientsInterruptedFollowerWaitsOnLikeAJdkSocketRead() throws Exception {
+        Future<TokenHttpResponse> leader = pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream()));
+        assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<String> victim = new java.util.concurrent.CompletableFuture<>();
+        Thread v = follower(false, victim);
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v));
+
+        v.interrupt();
+        org.awaitility.Awaitility.await().until(() -> waitingInGuard(v) && !v.isInterrupted());
+        assertThat(victim).isNotDone();
+        gated.release.countDown();
+        assertThat(leader.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(victim.get(10, TimeUnit.SECONDS)).isEqualTo("200 " + FakeIdp.text(leader.get()) + " flag=true");
         assertThat(gated.idp.calls).hasValue(1);
     }
 

@@ -49,8 +49,9 @@ public final class GuardingInterceptor implements Interceptor {
                 : request.newBuilder().method(request.method(), new BytesRequestBody(request.body().contentType(), body))
                         .build();
         Response[] own = new Response[1];
+        // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), url.url(), headers(request), body,
-                chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP);
+                chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true);
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
             Response r = chain.proceed(replay);
             own[0] = r;
