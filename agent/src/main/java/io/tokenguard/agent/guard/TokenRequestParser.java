@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -127,7 +129,10 @@ final class TokenRequestParser {
         return ok;
     }
 
-    /** Percent-decoding as UTF-8 with '+' as space; null if malformed. */
+    /**
+     * Percent-decoding as UTF-8 with '+' as space; null if malformed, invalid UTF-8 included: a
+     * lenient decoder would turn %FF and %FE both into U+FFFD, and two different secrets into one.
+     */
     private static String decode(String s, int from, int to) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
         for (int i = from; i < to; i++) {
@@ -149,7 +154,11 @@ final class TokenRequestParser {
                 out.write(c);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** [user, password] of a Basic header, or null. The values are URL-decoded per RFC 6749 §2.3.1. */
