@@ -8,7 +8,8 @@ import java.util.List;
  * answers them, and what the agent may do differently.
  *
  * @param id          also the last path segment: {@code /hostile/<id>}
- * @param client      {@code urlconnection} or {@code jdkhttp}
+ * @param client      {@code urlconnection}, {@code jdkhttp} (BodyHandlers.ofByteArray) or
+ *                    {@code jdkhttp-stream} (BodyHandlers.ofInputStream)
  * @param readTimeout the app's own read (urlconnection) or request (jdkhttp) timeout, in ms
  * @param attempts    the two requests, in order
  * @param responder   how the IdP answers (runs in the test JVM only)
@@ -30,7 +31,7 @@ record HostileCase(String id, String client, int readTimeout, List<Request> atte
     /** What the agent may change, as documented in the README (Known limits). */
     enum Deviation {
         NONE,
-        /** A failure after the status line surfaces at getResponseCode() instead of on the body read. */
+        /** A failure after the status line surfaces where the client returns the response, not on the body read. */
         FAILS_AT_STATUS,
         /** The second attempt is answered locally during the provider's cooldown (X-TokenGuard: cooldown). */
         COOLDOWN

@@ -30,7 +30,8 @@ public final class HostileRunner {
         for (HostileCase c : HostileCases.all()) {
             List<Request> attempts = c.attempts();
             for (int i = 0; i < attempts.size(); i++) {
-                Outcome o = "jdkhttp".equals(c.client()) ? viaJdk(jdk, base, c, attempts.get(i))
+                Outcome o = c.client().startsWith("jdkhttp")
+                        ? viaJdk(jdk, base, c, attempts.get(i), c.client().endsWith("-stream"))
                         : viaUrlConnection(base, c, attempts.get(i));
                 System.out.println("HOSTILE " + o.json(c.id(), i + 1));
             }
@@ -78,7 +79,7 @@ public final class HostileRunner {
         return o;
     }
 
-    private static Outcome viaJdk(HttpClient client, String base, HostileCase c, Request r) {
+    private static Outcome viaJdk(HttpClient client, String base, HostileCase c, Request r, boolean stream) {
         Outcome o = new Outcome();
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + r.pathAndQuery(c.id())))
@@ -88,12 +89,18 @@ public final class HostileRunner {
             if (r.contentType() != null) {
                 b.header("Content-Type", r.contentType());
             }
-            HttpResponse<byte[]> response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            o.status = response.statusCode();
-            o.contentType = response.headers().firstValue("Content-Type").orElse(null);
-            o.contentEncoding = response.headers().firstValue("Content-Encoding").orElse(null);
-            o.marker = response.headers().firstValue("X-TokenGuard").orElse(null);
-            o.body(response.body());
+            if (stream) {
+                HttpResponse<InputStream> response = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                o.head(response);
+                o.step = "body";
+                try (InputStream in = response.body()) {
+                    o.body(in.readAllBytes());
+                }
+            } else {
+                HttpResponse<byte[]> response = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                o.head(response);
+                o.body(response.body());
+            }
             o.step = "done";
         } catch (Exception e) {
             o.exception = e.getClass().getName();
@@ -110,6 +117,13 @@ public final class HostileRunner {
         String marker;
         String bodySha;
         int bodyLength = -1;
+
+        void head(HttpResponse<?> response) {
+            status = response.statusCode();
+            contentType = response.headers().firstValue("Content-Type").orElse(null);
+            contentEncoding = response.headers().firstValue("Content-Encoding").orElse(null);
+            marker = response.headers().firstValue("X-TokenGuard").orElse(null);
+        }
 
         void body(byte[] body) {
             bodySha = HostileIdp.sha256(body).substring(0, 16);
