@@ -140,6 +140,24 @@ class HostileRequestsTest {
         assertThat(listener.faults).isEmpty();
     }
 
+    /** Users whose names are not UTF-8 are still told apart by the per-user limit, not lumped into one. */
+    @Test
+    void usersWithNonUtf8NamesDoNotShareALimit() throws Exception {
+        EndpointRule eloqua = eloqua(io.tokenguard.agent.catalog.OnLimit.REJECT);
+        Guard g = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        String body = "grant_type=password&password=pw&username=";
+        TokenHttpResponse ff = g.exchange(eloqua, request(ELOQUA_URL, FORM, bytes(body + "%FF")), idp.upstream());
+        TokenHttpResponse fe = g.exchange(eloqua, request(ELOQUA_URL, FORM, bytes(body + "%FE")), idp.upstream());
+        TokenHttpResponse ffAgain = g.exchange(eloqua, request(ELOQUA_URL, FORM, bytes(body + "%FF")), idp.upstream());
+
+        assertThat(ff.status()).isEqualTo(200);
+        assertThat(fe.status()).isEqualTo(200);
+        assertThat(FakeIdp.text(fe)).contains("tok-2");
+        assertThat(ffAgain.source()).isEqualTo(ResponseSource.CACHE);
+        assertThat(listener.violations).isEmpty();
+        assertThat(idp.calls).hasValue(2);
+    }
+
     /** A token URL asked with GET (or any other method) is passed through and never answered from the cache. */
     @Test
     void aGetToATokenUrlIsNeverCachedNorCachedFor() throws Exception {
