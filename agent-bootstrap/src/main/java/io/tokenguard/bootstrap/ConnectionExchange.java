@@ -1,6 +1,7 @@
 package io.tokenguard.bootstrap;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +73,9 @@ final class ConnectionExchange {
     private TokenHttpResponse replayed;
     private String replayedStatusLine;
     private RuntimeException realRuntimeFailure;
+    /** The body broke after status and headers arrived: what had arrived, and how it broke. */
+    private TokenHttpResponse partial;
+    private IOException bodyFailure;
 
     ConnectionExchange(HttpURLConnection real) {
         this.real = real;
@@ -312,7 +316,12 @@ final class ConnectionExchange {
             }
             serve(answer);
         } catch (IOException e) {
-            failure = e;
+            if (e == bodyFailure && partial != null) {
+                // As without the agent: the status and headers, then the body breaks where it broke.
+                serve(partial);
+            } else {
+                failure = e;
+            }
         } catch (RuntimeException e) {
             if (e == realRuntimeFailure) {
                 runtimeFailure = e;
@@ -402,11 +411,20 @@ final class ConnectionExchange {
             if (in == null) {
                 body = new byte[0];
             } else {
+                ByteArrayOutputStream read = new ByteArrayOutputStream();
                 try {
-                    body = in.readAllBytes();
-                } finally {
-                    in.close();
+                    in.transferTo(read);
+                } catch (IOException e) {
+                    // Reset or read timeout mid-body: remembered so the app meets it on its body read.
+                    replayedStatusLine = line;
+                    partial = new TokenHttpResponse(status, reason, headers.build(), read.toByteArray(),
+                            ResponseSource.UPSTREAM);
+                    bodyFailure = e;
+                    closeQuietly(in);
+                    throw e;
                 }
+                in.close();
+                body = read.toByteArray();
             }
             replayedStatusLine = line;
             replayed = new TokenHttpResponse(status, reason, headers.build(), body, ResponseSource.UPSTREAM);
@@ -417,9 +435,18 @@ final class ConnectionExchange {
         }
     }
 
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the failure that matters is already being thrown
+        }
+    }
+
     private void serve(TokenHttpResponse answer) {
+        TokenHttpResponse upstream = replayed != null ? replayed : partial;
         if (answer.source() == ResponseSource.UPSTREAM && replayedStatusLine != null
-                && replayed != null && answer.status() == replayed.status()) {
+                && upstream != null && answer.status() == upstream.status()) {
             statusLine = replayedStatusLine;
         } else {
             statusLine = "HTTP/1.1 " + answer.status() + (answer.reason() == null ? "" : " " + answer.reason());
@@ -508,15 +535,21 @@ final class ConnectionExchange {
         if (passThrough) {
             return real.getErrorStream();
         }
-        if (response == null || response.status() < HttpURLConnection.HTTP_BAD_REQUEST || response.body().length == 0) {
+        if (response == null || response.status() < HttpURLConnection.HTTP_BAD_REQUEST
+                || response.body().length == 0 && !brokenBody()) {
             return null;
         }
         return body();
     }
 
+    private boolean brokenBody() {
+        return response == partial && bodyFailure != null;
+    }
+
     private InputStream body() {
         if (bodyStream == null) {
-            bodyStream = new ByteArrayInputStream(response.body());
+            bodyStream = brokenBody() ? new BrokenBodyStream(response.body(), bodyFailure)
+                    : new ByteArrayInputStream(response.body());
         }
         return bodyStream;
     }

@@ -121,6 +121,61 @@ class GuardedHttpURLConnectionTest {
         return sb.toString();
     }
 
+    /** What an app reads of a body that breaks: the bytes that arrived, then the failure's type. */
+    private static String readUntilBroken(HttpURLConnection c) throws IOException {
+        StringBuilder sb = new StringBuilder().append(c.getResponseCode()).append(' ')
+                .append(c.getContentType()).append(" in=");
+        InputStream in = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
+        try {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                sb.append((char) b);
+            }
+        } catch (IOException e) {
+            sb.append(" threw ").append(e.getClass().getName());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A body reset mid-way (or timed out) fails where it fails without the agent: on the app's body
+     * read, after the bytes that had arrived, not at getResponseCode().
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {200, 500})
+    void aBodyThatBreaksMidWayBreaksOnTheAppsBodyRead(int status) throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread idp = new Thread(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try (java.net.Socket s = raw.accept()) {
+                        InputStream in = s.getInputStream();
+                        byte[] head = new byte[4];
+                        while (!new String(head, StandardCharsets.ISO_8859_1).equals("\r\n\r\n")) {
+                            System.arraycopy(head, 1, head, 0, 3);
+                            head[3] = (byte) in.read();
+                        }
+                        s.getOutputStream().write(("HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 100\r\n\r\n{\"access_").getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().flush();
+                        s.setSoLinger(true, 0);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            idp.setDaemon(true);
+            idp.start();
+            URL url = new URL("http://127.0.0.1:" + raw.getLocalPort() + "/token");
+            String plain = readUntilBroken((HttpURLConnection) url.openConnection());
+            String wrapped = readUntilBroken(guarded(url));
+
+            assertThat(plain).isEqualTo(status + " application/json in={\"access_ threw java.net.SocketException");
+            assertThat(wrapped).isEqualTo(plain);
+            assertThat(seen).hasSize(1);
+            assertThat(faults).hasValue(0);
+            idp.join();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {200, 400, 404, 429, 500})
     void passThroughLooksExactlyLikeTheJdk(int status) throws IOException {

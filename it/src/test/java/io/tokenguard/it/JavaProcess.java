@@ -29,6 +29,8 @@ public final class JavaProcess {
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private boolean childLoader;
+    private String mainClass;
+    private String classPath;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -72,6 +74,13 @@ public final class JavaProcess {
         return this;
     }
 
+    /** Runs this main class from this class path instead of the sample app. */
+    public JavaProcess main(String className, String path) {
+        this.mainClass = className;
+        this.classPath = path;
+        return this;
+    }
+
     public JavaProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -90,7 +99,11 @@ public final class JavaProcess {
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);
-        if (childLoader) {
+        if (mainClass != null) {
+            command.add("-cp");
+            command.add(classPath);
+            command.add(mainClass);
+        } else if (childLoader) {
             StringBuilder cp = new StringBuilder(SAMPLE_JAR.toString());
             libraries.forEach(jar -> cp.append(java.io.File.pathSeparatorChar).append(jar));
             command.add("-cp");

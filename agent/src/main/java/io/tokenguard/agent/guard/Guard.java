@@ -37,7 +37,7 @@ public final class Guard {
         this.settings = settings;
         this.clock = clock;
         this.listener = new SafeListener(listener);
-        this.classifier = new ResponseClassifier(settings.refreshSkew());
+        this.classifier = new ResponseClassifier(settings.refreshSkew(), settings.captureMaxBytes());
         this.cache = new TokenCache(clock, settings.cacheMaxEntries());
         this.throttle = new Throttle(clock, settings.cacheMaxEntries());
         this.cooldowns = new Cooldowns(clock, settings.cacheMaxEntries());

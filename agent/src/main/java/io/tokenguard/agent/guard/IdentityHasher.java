@@ -71,6 +71,20 @@ final class IdentityHasher {
             return bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         }
 
+        /**
+         * Every UTF-16 unit as is: lossless even for lone surrogates (a JSON "\\ud800"), which
+         * {@link #field} would encode as '?' like any other unpaired surrogate.
+         */
+        Builder chars(String value) {
+            byte[] b = new byte[value.length() * 2];
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                b[2 * i] = (byte) (c >>> 8);
+                b[2 * i + 1] = (byte) c;
+            }
+            return bytes(b);
+        }
+
         Builder bytes(byte[] value) {
             if (value == null) {
                 mac.update(new byte[] {0, 0, 0, 0, 0});

@@ -16,6 +16,8 @@ import java.util.Map;
  * share a cached answer) and the throttle key (endpoint, client, user: whom a limit counts).
  */
 final class RequestIdentity {
+    private static final List<String> REPRESENTATION_HEADERS = List.of("content-type", "accept");
+
     private final String fingerprint;
     private final String throttleKey;
     private final String userHash;
@@ -33,18 +35,26 @@ final class RequestIdentity {
         IdentityHasher.Builder fp = hasher.newHash().field("fingerprint").field(rule.id())
                 .field(request.method().toUpperCase(Locale.ROOT)).field(canonicalUrl(request.url()));
         addHeaders(fp, request.headers(), identityHeaders);
-        if (parsed.parsed()) {
-            // Order of parameters does not change the answer; their values do, every one of them.
-            List<String> canonical = new ArrayList<>();
-            for (Map.Entry<String, List<String>> e : parsed.params().entrySet()) {
-                for (String v : e.getValue()) {
-                    canonical.add(e.getKey() + '\u0000' + v);
-                }
+        // How the body is to be read and how the answer is to be written can change the answer
+        // (a JSON body where a form is expected fails; GitHub answers form or JSON by Accept).
+        for (String name : REPRESENTATION_HEADERS) {
+            List<String> values = request.headers().all(name);
+            fp.field(name).field(Integer.toString(values.size()));
+            for (String value : values) {
+                fp.field(value.trim().toLowerCase(Locale.ROOT));
             }
-            canonical.sort(null);
+        }
+        if (parsed.parsed()) {
+            // The order of different parameters does not change the answer; the values do, every
+            // one of them, and so does the order of a repeated one (servers mostly take its first).
+            List<Map.Entry<String, List<String>>> byName = new ArrayList<>(parsed.params().entrySet());
+            byName.sort(Map.Entry.comparingByKey());
             fp.field("params");
-            for (String c : canonical) {
-                fp.field(c);
+            for (Map.Entry<String, List<String>> e : byName) {
+                fp.chars(e.getKey()).field(Integer.toString(e.getValue().size()));
+                for (String v : e.getValue()) {
+                    fp.chars(v);
+                }
             }
         } else {
             fp.field("raw").bytes(request.body());
@@ -61,8 +71,9 @@ final class RequestIdentity {
 
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
         for (String name : identityHeaders) {
-            fp.field(name);
-            for (String value : headers.all(name)) {
+            List<String> values = headers.all(name);
+            fp.field(name).field(Integer.toString(values.size()));
+            for (String value : values) {
                 fp.field(value);
             }
         }

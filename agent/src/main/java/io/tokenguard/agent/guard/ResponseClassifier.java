@@ -3,9 +3,12 @@ package io.tokenguard.agent.guard;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -17,14 +20,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * Decides whether an upstream answer may be cached (and for how long) or means "back off".
  * Errors are never cached as successes: only a 2xx whose body carries an access_token and no error.
+ * Anything ambiguous is not cached either: a body an app could read two ways (duplicate keys,
+ * trailing garbage, invalid UTF-8) or a lifetime we cannot read; such answers still reach the app
+ * untouched, they just are not shared.
  */
 final class ResponseClassifier {
-    private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Duplicate keys fail the parse: {"expires_in":0,"expires_in":3600} means what the app's parser says. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** The JWT payload is only read for exp; duplicates there are not our business. */
+    private static final JsonFactory JWT_JSON = JsonFactory.builder().build();
 
     private final long refreshSkewNanos;
+    private final int maxBodyBytes;
 
-    ResponseClassifier(Duration refreshSkew) {
+    /**
+     * @param maxBodyBytes larger answers are never cached: the cache's memory stays within
+     *                     max-entries times this (a token answer is a few KiB at most)
+     */
+    ResponseClassifier(Duration refreshSkew, int maxBodyBytes) {
         this.refreshSkewNanos = refreshSkew.toNanos();
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     ResponseVerdict classify(EndpointRule rule, TokenHttpResponse response, long wallClockMillis) {
@@ -37,11 +53,12 @@ final class ResponseClassifier {
                 && (rule.lockoutErrorCode() == null || body.hasErrorCode(rule.lockoutErrorCode()))) {
             return ResponseVerdict.backOff(ResponseVerdict.Kind.LOCKOUT, retryAfterNanos(response, wallClockMillis));
         }
-        if (status < 200 || status > 299 || body.accessToken == null || body.hasError()) {
+        if (status < 200 || status > 299 || body.accessToken == null || body.hasError()
+                || response.body().length > maxBodyBytes || body.expiresInNanos == TokenBody.UNREADABLE) {
             return ResponseVerdict.other();
         }
         long lifetime = body.expiresInNanos;
-        if (lifetime < 0) {
+        if (lifetime == TokenBody.ABSENT) {
             lifetime = jwtLifetimeNanos(body.accessToken, wallClockMillis);
         }
         if (lifetime < 0) {
@@ -89,7 +106,7 @@ final class ResponseClassifier {
         }
         try {
             byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-            try (JsonParser p = JSON.createParser(payload)) {
+            try (JsonParser p = JWT_JSON.createParser(payload)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return -1;
                 }
@@ -111,8 +128,13 @@ final class ResponseClassifier {
 
     /** The few fields of a token endpoint's JSON (or legacy form-encoded) answer that matter here. */
     static final class TokenBody {
+        /** expires_in not sent (or null): the JWT exp or the rule's default TTL applies. */
+        static final long ABSENT = -1;
+        /** expires_in sent but not a finite number of seconds >= 0: the answer is not cached. */
+        static final long UNREADABLE = -2;
+
         String accessToken;
-        long expiresInNanos = -1;
+        long expiresInNanos = ABSENT;
         String error;
         final java.util.List<String> errorCodes = new java.util.ArrayList<>(1);
 
@@ -129,12 +151,25 @@ final class ResponseClassifier {
             if (body.length == 0) {
                 return b;
             }
+            if (!isUtf8(body)) {
+                // JSON is UTF-8 (RFC 8259 §8.1); anything else could read differently in the app.
+                return b;
+            }
             if (contentType.contains("x-www-form-urlencoded")) {
                 b.readForm(new String(body, StandardCharsets.UTF_8));
             } else {
                 b.readJson(body);
             }
             return b;
+        }
+
+        private static boolean isUtf8(byte[] body) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
+                return true;
+            } catch (CharacterCodingException e) {
+                return false;
+            }
         }
 
         private void readJson(byte[] body) {
@@ -148,14 +183,24 @@ final class ResponseClassifier {
                     if ("access_token".equals(name) && v == JsonToken.VALUE_STRING && !p.getText().isEmpty()) {
                         accessToken = p.getText();
                     } else if ("expires_in".equals(name)) {
-                        expiresInNanos = expiresIn(v == JsonToken.VALUE_STRING || v.isNumeric() ? p.getText() : null);
+                        expiresInNanos = v == JsonToken.VALUE_NULL ? ABSENT
+                                : v == JsonToken.VALUE_STRING || v.isNumeric() ? expiresIn(p.getText()) : UNREADABLE;
+                        p.skipChildren();
                     } else if ("error".equals(name) && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
                         error = p.getText();
                     } else if ("errors".equals(name) && v == JsonToken.START_ARRAY) {
                         readErrors(p);
+                    } else if (("error".equals(name) || "errors".equals(name)) && v != JsonToken.VALUE_NULL) {
+                        // An error object (or an errors object) in a 2xx is still an error.
+                        error = "";
+                        p.skipChildren();
                     } else {
                         p.skipChildren();
                     }
+                }
+                if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                    // Trailing content after the object: not an answer we can vouch for.
+                    accessToken = null;
                 }
             } catch (IOException | RuntimeException e) {
                 // Not JSON we understand: no access token, so not cacheable.
@@ -181,11 +226,15 @@ final class ResponseClassifier {
         }
 
         private void readForm(String text) {
+            java.util.Set<String> seen = new java.util.HashSet<>(4);
             for (String pair : text.split("&")) {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                if ("access_token".equals(name) && !value.isEmpty()) {
+                if (!seen.add(name) && ("access_token".equals(name) || "expires_in".equals(name))) {
+                    // Said twice: which one the app believes is up to its parser, so do not cache.
+                    error = "";
+                } else if ("access_token".equals(name) && !value.isEmpty()) {
                     accessToken = value;
                 } else if ("expires_in".equals(name)) {
                     expiresInNanos = expiresIn(value);
@@ -195,19 +244,19 @@ final class ResponseClassifier {
             }
         }
 
-        /** Seconds as integer, decimal or numeric string; unusable values count as "not said". */
+        /**
+         * Seconds as integer, decimal or numeric string, at most 366 days; anything else (negative,
+         * not a number, infinite) is {@link #UNREADABLE}: the provider said something we cannot honour.
+         */
         private static long expiresIn(String text) {
-            if (text == null) {
-                return -1;
-            }
             try {
                 double seconds = Double.parseDouble(text.trim());
-                if (Double.isNaN(seconds) || seconds < 0) {
-                    return -1;
+                if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds < 0) {
+                    return UNREADABLE;
                 }
                 return (long) Math.min(seconds * 1e9, (double) TimeUnit.DAYS.toNanos(366));
             } catch (NumberFormatException e) {
-                return -1;
+                return UNREADABLE;
             }
         }
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -104,19 +106,28 @@ final class TokenRequestParser {
             int end = amp < 0 ? text.length() : amp;
             if (end > start) {
                 int eq = text.indexOf('=', start);
-                String name;
-                String value;
+                byte[] name;
+                byte[] value;
                 if (eq < 0 || eq > end) {
-                    name = decode(text, start, end);
-                    value = "";
+                    name = decodeBytes(text, start, end);
+                    value = new byte[0];
                 } else {
-                    name = decode(text, start, eq);
-                    value = decode(text, eq + 1, end);
+                    name = decodeBytes(text, start, eq);
+                    value = decodeBytes(text, eq + 1, end);
                 }
                 if (name == null || value == null) {
                     ok = false;
                 } else {
-                    params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+                    String n = utf8(name);
+                    String v = utf8(value);
+                    if (n == null || v == null) {
+                        // Not UTF-8: the raw body identifies the request; the Latin-1 reading (lossless,
+                        // one char per byte) still tells users apart for the throttle.
+                        ok = false;
+                        n = n == null ? new String(name, StandardCharsets.ISO_8859_1) : n;
+                        v = v == null ? new String(value, StandardCharsets.ISO_8859_1) : v;
+                    }
+                    params.computeIfAbsent(n, k -> new ArrayList<>(1)).add(v);
                 }
             }
             if (amp < 0) {
@@ -127,8 +138,14 @@ final class TokenRequestParser {
         return ok;
     }
 
-    /** Percent-decoding as UTF-8 with '+' as space; null if malformed. */
+    /** Percent-decoding as UTF-8 with '+' as space; null if malformed or not UTF-8. */
     private static String decode(String s, int from, int to) {
+        byte[] bytes = decodeBytes(s, from, to);
+        return bytes == null ? null : utf8(bytes);
+    }
+
+    /** Percent-decoding with '+' as space, to bytes; null if an escape is malformed. */
+    private static byte[] decodeBytes(String s, int from, int to) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
@@ -149,7 +166,19 @@ final class TokenRequestParser {
                 out.write(c);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
+    }
+
+    /**
+     * Strict UTF-8, null when the bytes are not: a lenient decoder would turn %FF and %FE both into
+     * U+FFFD, and two different secrets into one.
+     */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** [user, password] of a Basic header, or null. The values are URL-decoded per RFC 6749 §2.3.1. */

@@ -1,0 +1,218 @@
+package io.tokenguard.it.hostile;
+
+import io.tokenguard.it.hostile.HostileCase.Deviation;
+import io.tokenguard.it.hostile.HostileCase.Request;
+import io.tokenguard.it.hostile.HostileCase.Responder;
+import io.tokenguard.it.hostile.HostileCase.Upload;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The black-box hostile-input corpus (issue 5). Loaded in the test JVM (the IdP answers) and in the
+ * child JVMs (the runner makes the requests), so both sides agree on every case by its id.
+ */
+final class HostileCases {
+    static final String FORM = "application/x-www-form-urlencoded";
+    static final String JSON = "application/json";
+    static final String CLIENT_CREDENTIALS = "grant_type=client_credentials&client_id=app&client_secret=";
+    /** Larger than tokenguard.capture.max-bytes' default (65536). */
+    static final int HUGE = 200_000;
+    /** Short app timeouts: the hanging cases cost this per attempt. */
+    static final int SHORT_TIMEOUT = 700;
+    static final int TIMEOUT = 10_000;
+
+    private HostileCases() {
+    }
+
+    static List<HostileCase> all() {
+        List<HostileCase> all = new ArrayList<>();
+        responses("urlconnection", all);
+        requests("urlconnection", all);
+        jdkHttp(all);
+        return all;
+    }
+
+    private static Request form(String body) {
+        return new Request("POST", null, FORM, bytes(body), Upload.BUFFERED);
+    }
+
+    private static final Request STANDARD = form(CLIENT_CREDENTIALS + "s3cret");
+
+    private static HostileCase answer(String client, String id, Responder r, boolean cacheable) {
+        return new HostileCase(id, client, TIMEOUT, HostileCase.twice(STANDARD), r, cacheable ? 1 : 2, Deviation.NONE);
+    }
+
+    private static Responder json(String body) {
+        return ex -> ex.send(200, JSON, bytes(body));
+    }
+
+    private static String token(HostileIdp.Exchange ex) {
+        return "{\"access_token\":\"" + ex.tokenFor() + "\",\"token_type\":\"bearer\",\"expires_in\":3600}";
+    }
+
+    /** A proper token answer for whatever credentials the IdP read. */
+    private static final Responder TOKEN = ex -> ex.send(200, JSON, bytes(token(ex)));
+
+    private static void responses(String c, List<HostileCase> all) {
+        String tok = "{\"access_token\":\"tok\",\"token_type\":\"bearer\",\"expires_in\":3600}";
+        all.add(answer(c, "control-token", TOKEN, true));
+        all.add(answer(c, "non-json", ex -> ex.send(200, "text/plain", bytes("hello, not a token")), false));
+        all.add(answer(c, "truncated-json", json("{\"access_token\":\"tok\",\"expires_in\":36"), false));
+        all.add(answer(c, "json-array", json("[" + tok + "]"), false));
+        all.add(answer(c, "huge-body", json("{\"access_token\":\"tok\",\"expires_in\":3600,\"pad\":\""
+                + "x".repeat(HUGE) + "\"}"), false));
+        all.add(answer(c, "gzip", ex -> ex.send(200, JSON, gzip(tok), "Content-Encoding", "gzip"), false));
+        all.add(answer(c, "chunked-response", ex -> ex.sendChunked(200, JSON, bytes(token(ex))), true));
+        all.add(answer(c, "wrong-content-type", ex -> ex.send(200, "text/html", bytes(token(ex))), true));
+        all.add(answer(c, "expires-in-string", json("{\"access_token\":\"tok\",\"expires_in\":\"3600\"}"), true));
+        all.add(answer(c, "expires-in-text", json("{\"access_token\":\"tok\",\"expires_in\":\"soon\"}"), false));
+        all.add(answer(c, "expires-in-negative", json("{\"access_token\":\"tok\",\"expires_in\":-60}"), false));
+        all.add(answer(c, "expires-in-zero", json("{\"access_token\":\"tok\",\"expires_in\":0}"), false));
+        all.add(answer(c, "expires-in-huge", json("{\"access_token\":\"tok\",\"expires_in\":1000000000000}"), true));
+        all.add(answer(c, "expires-in-fractional", json("{\"access_token\":\"tok\",\"expires_in\":90.5}"), true));
+        all.add(answer(c, "missing-access-token", json("{\"token_type\":\"bearer\",\"expires_in\":3600}"), false));
+        all.add(answer(c, "error-in-200", json("{\"access_token\":\"tok\",\"error\":\"invalid_grant\"}"), false));
+        all.add(answer(c, "duplicate-keys", json("{\"access_token\":\"a\",\"expires_in\":0,\"expires_in\":3600}"),
+                false));
+        all.add(answer(c, "non-utf8", ex -> ex.send(200, JSON, concat("{\"access_token\":\"t", (byte) 0xFF,
+                "\",\"expires_in\":3600}")), false));
+        all.add(answer(c, "empty-200", ex -> ex.send(200, JSON, new byte[0]), false));
+        all.add(answer(c, "error-400", ex -> ex.send(400, JSON, bytes("{\"error\":\"invalid_client\"}")), false));
+        // Its own client: the cooldown it starts holds this identity on the whole endpoint.
+        Request own = form("grant_type=client_credentials&client_id=app-429-" + c + "&client_secret=s");
+        all.add(new HostileCase("rate-limited-429-" + c, c, TIMEOUT, HostileCase.twice(own),
+                ex -> ex.send(429, JSON, bytes("{\"error\":\"slow_down\"}"), "Retry-After", "30"), 1,
+                Deviation.COOLDOWN));
+        all.add(answer(c, "slow-in-time", ex -> {
+            ex.stall(300);
+            TOKEN.respond(ex);
+        }, true));
+        all.add(new HostileCase("hang-before-headers", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD),
+                HostileIdp.Exchange::hang, 2, Deviation.NONE));
+        all.add(new HostileCase("hang-mid-body", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+            ex.sendPartial(JSON, bytes(tok), 10);
+            ex.hang();
+        }, 2, Deviation.NONE));
+        all.add(new HostileCase("reset-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+            ex.sendPartial(JSON, bytes(tok), 10);
+            ex.reset();
+        }, 2, Deviation.NONE));
+        // The JDK hands a body cut short by a clean close to the app as if complete: so does the agent.
+        all.add(new HostileCase("eof-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+            ex.sendPartial(JSON, bytes(tok), 10);
+            ex.out().close();
+        }, 2, Deviation.NONE));
+    }
+
+    private static void requests(String c, List<HostileCase> all) {
+        all.add(pair(c, "plus-vs-percent20", form(CLIENT_CREDENTIALS + "a+b"), form(CLIENT_CREDENTIALS + "a%20b"), true));
+        all.add(pair(c, "duplicate-params-swapped", form(CLIENT_CREDENTIALS + "right&client_secret=wrong"),
+                form(CLIENT_CREDENTIALS + "wrong&client_secret=right"), false));
+        all.add(pair(c, "mixed-case-names", form(CLIENT_CREDENTIALS + "s"),
+                form("grant_type=client_credentials&client_id=app&Client_Secret=s"), false));
+        all.add(pair(c, "non-utf8-escapes", form(CLIENT_CREDENTIALS + "%FF"), form(CLIENT_CREDENTIALS + "%FE"), false));
+        all.add(pair(c, "non-utf8-raw-bytes", new Request("POST", null, FORM, concat(CLIENT_CREDENTIALS, (byte) 0xFF, ""),
+                Upload.BUFFERED), new Request("POST", null, FORM, concat(CLIENT_CREDENTIALS, (byte) 0xFE, ""),
+                Upload.BUFFERED), false));
+        byte[] binary = new byte[300];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) (i * 7);
+        }
+        byte[] binary2 = binary.clone();
+        binary2[150] ^= 1;
+        all.add(pair(c, "binary-body-same", new Request("POST", null, "application/octet-stream", binary, Upload.BUFFERED),
+                new Request("POST", null, "application/octet-stream", binary, Upload.BUFFERED), true));
+        all.add(pair(c, "binary-body-differs", new Request("POST", null, "application/octet-stream", binary,
+                Upload.BUFFERED), new Request("POST", null, "application/octet-stream", binary2, Upload.BUFFERED), false));
+        Request huge = form(CLIENT_CREDENTIALS + "s&pad=" + "x".repeat(HUGE));
+        all.add(pair(c, "body-over-limit", huge, huge, false));
+        Request chunked = new Request("POST", null, FORM, bytes(CLIENT_CREDENTIALS + "s"), Upload.CHUNKED);
+        all.add(pair(c, "chunked-upload", chunked, chunked, true));
+        Request chunkedHuge = new Request("POST", null, FORM, huge.body(), Upload.CHUNKED);
+        all.add(pair(c, "chunked-upload-over-limit", chunkedHuge, chunkedHuge, false));
+        Request fixed = new Request("POST", null, FORM, bytes(CLIENT_CREDENTIALS + "s"), Upload.FIXED);
+        all.add(pair(c, "fixed-length-upload", fixed, fixed, true));
+        Request empty = new Request("POST", null, FORM, new byte[0], Upload.BUFFERED);
+        all.add(new HostileCase("empty-body", c, TIMEOUT, HostileCase.twice(empty), ex -> {
+            if (ex.body.length == 0) {
+                ex.send(400, JSON, bytes("{\"error\":\"invalid_request\"}"));
+            } else {
+                TOKEN.respond(ex);
+            }
+        }, 2, Deviation.NONE));
+        Request get = new Request("GET", "grant_type=client_credentials&client_id=app&client_secret=s", null, null,
+                Upload.BUFFERED);
+        all.add(pair(c, "get-to-token-url", get, get, false));
+        all.add(pair(c, "query-credentials-differ", query("client_secret=a"), query("client_secret=b"), false));
+        all.add(pair(c, "query-credentials-same", query("client_secret=a"), query("client_secret=a"), true));
+        all.add(pair(c, "query-plus-vs-percent20", query("client_secret=a+b"), query("client_secret=a%20b"), false));
+    }
+
+    private static Request query(String q) {
+        return new Request("POST", q, FORM, bytes("grant_type=client_credentials&client_id=app"), Upload.BUFFERED);
+    }
+
+    private static HostileCase pair(String c, String id, Request first, Request second, boolean share) {
+        return new HostileCase(id, c, TIMEOUT, List.of(first, second), TOKEN, share ? 1 : 2, Deviation.NONE);
+    }
+
+    private static void jdkHttp(List<HostileCase> all) {
+        String c = "jdkhttp";
+        String tok = "{\"access_token\":\"tok\",\"token_type\":\"bearer\",\"expires_in\":3600}";
+        all.add(answer(c, "jdk-control-token", TOKEN, true));
+        all.add(answer(c, "jdk-non-json", ex -> ex.send(200, "text/plain", bytes("hello, not a token")), false));
+        all.add(answer(c, "jdk-huge-body", json("{\"access_token\":\"tok\",\"expires_in\":3600,\"pad\":\""
+                + "x".repeat(HUGE) + "\"}"), false));
+        all.add(answer(c, "jdk-gzip", ex -> ex.send(200, JSON, gzip(tok), "Content-Encoding", "gzip"), false));
+        all.add(answer(c, "jdk-chunked-response", ex -> ex.sendChunked(200, JSON, bytes(token(ex))), true));
+        all.add(answer(c, "jdk-duplicate-keys", json("{\"access_token\":\"a\",\"access_token\":\"b\"}"), false));
+        all.add(new HostileCase("jdk-hang-before-headers", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD),
+                HostileIdp.Exchange::hang, 2, Deviation.NONE));
+        all.add(new HostileCase("jdk-reset-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+            ex.sendPartial(JSON, bytes(tok), 10);
+            ex.reset();
+        }, 2, Deviation.NONE));
+        // An app streaming the body (BodyHandlers.ofInputStream): the guard reads the whole answer
+        // before handing it over, so a body that breaks fails at send() (documented deviation).
+        all.add(new HostileCase("jdk-stream-reset-mid-body", "jdkhttp-stream", TIMEOUT, HostileCase.twice(STANDARD),
+                ex -> {
+                    ex.sendPartial(JSON, bytes(tok), 10);
+                    ex.reset();
+                }, 2, Deviation.FAILS_AT_STATUS));
+        all.add(answer("jdkhttp-stream", "jdk-stream-token", TOKEN, true));
+        all.add(pair(c, "jdk-plus-vs-percent20", form(CLIENT_CREDENTIALS + "a+b"), form(CLIENT_CREDENTIALS + "a%20b"),
+                true));
+        all.add(pair(c, "jdk-duplicate-params-swapped", form(CLIENT_CREDENTIALS + "right&client_secret=wrong"),
+                form(CLIENT_CREDENTIALS + "wrong&client_secret=right"), false));
+        Request huge = form(CLIENT_CREDENTIALS + "s&pad=" + "x".repeat(HUGE));
+        all.add(pair(c, "jdk-body-over-limit", huge, huge, false));
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(String before, byte middle, String after) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(bytes(before));
+        out.write(middle);
+        out.writeBytes(bytes(after));
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(String text) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(bytes(text));
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
