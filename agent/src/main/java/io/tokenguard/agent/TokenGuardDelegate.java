@@ -118,7 +118,9 @@ final class TokenGuardDelegate implements GuardDelegate {
                 if (g == null) {
                     Telemetry t = telemetry();
                     t.startJmx();
-                    g = new Guard(settings, GuardClock.SYSTEM, GuardListeners.both(t, t.timeline()));
+                    // The per-second timeline is fed only for the HTML report, its one reader.
+                    g = new Guard(settings, GuardClock.SYSTEM,
+                            settings.reportHtml() == null ? t : GuardListeners.both(t, t.timeline()));
                     guard = g;
                 }
             }
