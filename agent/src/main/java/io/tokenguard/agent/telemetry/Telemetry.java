@@ -25,6 +25,8 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     private final GuardMeters meters;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
     private final Timeline timeline = new Timeline();
+    /** The per-second timeline is fed only for the HTML report, its one reader. */
+    private final boolean timelineWanted;
     private final boolean jmxWanted;
     private boolean jmxStarted;
 
@@ -35,6 +37,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         this.events = new EventLog(AgentLog::raw);
         this.faults = new FaultReporter(registry);
         this.jmxWanted = false;
+        this.timelineWanted = true;
     }
 
     private Telemetry(AgentSettings settings) {
@@ -43,6 +46,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         this.events = new EventLog(EventSink.open(settings.eventsFile()));
         this.faults = new FaultReporter(registry);
         this.jmxWanted = settings.metricsJmx();
+        this.timelineWanted = settings.reportHtml() != null;
         if (settings.prometheusPort() > 0) {
             add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort()));
         }
@@ -96,7 +100,9 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     @Override
     public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
         meters.request(endpoint, grant, httpClient, subjectHash, outcome);
-        timeline.onRequest(endpoint, grant, httpClient, outcome);
+        if (timelineWanted) {
+            timeline.onRequest(endpoint, grant, httpClient, outcome);
+        }
     }
 
     @Override
@@ -107,14 +113,18 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     @Override
     public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
         meters.upstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
-        timeline.onUpstream(endpoint, status, durationNanos);
+        if (timelineWanted) {
+            timeline.onUpstream(endpoint, status, durationNanos);
+        }
     }
 
     @Override
     public void onViolation(Violation v) {
         meters.violation(v);
         events.violation(v);
-        timeline.onViolation(v);
+        if (timelineWanted) {
+            timeline.onViolation(v);
+        }
     }
 
     @Override

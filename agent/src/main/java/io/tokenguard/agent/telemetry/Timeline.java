@@ -12,13 +12,17 @@ import java.util.function.LongSupplier;
  */
 public final class Timeline implements GuardListener {
     public static final int DEFAULT_CAPACITY = 3600;
+    private static final int REQUESTS = 0;
+    private static final int UPSTREAM = 1;
+    private static final int VIOLATIONS = 2;
 
     private final LongSupplier wallClockMillis;
     private final int capacity;
-    private final long[] second;
-    private final long[] requests;
-    private final long[] upstream;
-    private final long[] violations;
+    /** Allocated at the first count (some 115 KB for an hour): a JVM without the HTML report never pays. */
+    private long[] second;
+    private long[] requests;
+    private long[] upstream;
+    private long[] violations;
     private long first = Long.MIN_VALUE;
     private long last = Long.MIN_VALUE;
 
@@ -34,29 +38,31 @@ public final class Timeline implements GuardListener {
         }
         this.wallClockMillis = wallClockMillis;
         this.capacity = capacity;
-        this.second = new long[capacity];
-        this.requests = new long[capacity];
-        this.upstream = new long[capacity];
-        this.violations = new long[capacity];
-        java.util.Arrays.fill(second, Long.MIN_VALUE);
     }
 
     @Override
     public void onRequest(String endpoint, String grant, String client, String outcome) {
-        add(requests);
+        add(REQUESTS);
     }
 
     @Override
     public void onUpstream(String endpoint, int status, long durationNanos) {
-        add(upstream);
+        add(UPSTREAM);
     }
 
     @Override
     public void onViolation(Violation violation) {
-        add(violations);
+        add(VIOLATIONS);
     }
 
-    private synchronized void add(long[] series) {
+    private synchronized void add(int series) {
+        if (second == null) {
+            second = new long[capacity];
+            java.util.Arrays.fill(second, Long.MIN_VALUE);
+            requests = new long[capacity];
+            upstream = new long[capacity];
+            violations = new long[capacity];
+        }
         long now = Math.floorDiv(wallClockMillis.getAsLong(), 1000L);
         if (last != Long.MIN_VALUE && now <= last - capacity) {
             return; // The wall clock stepped back further than the ring reaches: nowhere to count it.
@@ -68,7 +74,7 @@ public final class Timeline implements GuardListener {
             upstream[slot] = 0;
             violations[slot] = 0;
         }
-        series[slot]++;
+        (series == REQUESTS ? requests : series == UPSTREAM ? upstream : violations)[slot]++;
         if (first == Long.MIN_VALUE || now < first) {
             first = now;
         }
