@@ -80,7 +80,8 @@ class ClientScenariosIT extends AgainstEmulatedIdp {
     @MethodSource("clients")
     void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
-        idp.lockTwitterFor(Duration.ofSeconds(3));
+        // Armed, not started: the lockout begins at the app's first call however long its JVM takes to start.
+        idp.lockTwitterAtNextCallFor(Duration.ofSeconds(3));
         // The app pauses 3.5 s between its two rounds (its own pacing, not the test's).
         JavaProcess.Result run = guardedApp(jdk, client).property("tokenguard.endpoints.twitter.cooldown", "3s")
                 .args("--provider", "twitter", "--threads", "4", "--iterations", "5", "--rounds", "2",

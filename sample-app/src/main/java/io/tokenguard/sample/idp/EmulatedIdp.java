@@ -139,6 +139,14 @@ public final class EmulatedIdp implements AutoCloseable {
         twitterLimiter.lock(Directory.consumerKeys(), d);
     }
 
+    /**
+     * Arms the lockout: each consumer's next call trips it, and it lasts d from that call. Tests
+     * use this rather than {@link #lockTwitterFor}, so a slow-starting client JVM cannot outlive it.
+     */
+    public void lockTwitterAtNextCallFor(Duration d) {
+        twitterLimiter.lockAtNextCall(Directory.consumerKeys(), d);
+    }
+
     /** Zeroes counters and rate-limit state; issued tokens stay valid. */
     public void reset() {
         counters.reset();

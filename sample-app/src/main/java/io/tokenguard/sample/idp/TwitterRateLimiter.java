@@ -16,6 +16,8 @@ final class TwitterRateLimiter {
     private static final class State {
         final Deque<Long> calls = new ArrayDeque<>();
         long lockedUntil;
+        /** A lockout (ms) that the next call starts; 0 when none is armed. */
+        long lockAtNextCallMillis;
     }
 
     private final Clock clock;
@@ -38,6 +40,12 @@ final class TwitterRateLimiter {
         if (now < s.lockedUntil) {
             return false;
         }
+        if (s.lockAtNextCallMillis > 0) {
+            s.lockedUntil = now + s.lockAtNextCallMillis;
+            s.lockAtNextCallMillis = 0;
+            s.calls.clear();
+            return false;
+        }
         while (!s.calls.isEmpty() && s.calls.peekFirst() <= now - window.toMillis()) {
             s.calls.pollFirst();
         }
@@ -56,6 +64,15 @@ final class TwitterRateLimiter {
         for (String key : consumerKeys) {
             State s = states.computeIfAbsent(key, k -> new State());
             s.lockedUntil = until;
+            s.calls.clear();
+        }
+    }
+
+    /** The next call of each consumer trips the lockout, which lasts d from that call on. */
+    synchronized void lockAtNextCall(Iterable<String> consumerKeys, Duration d) {
+        for (String key : consumerKeys) {
+            State s = states.computeIfAbsent(key, k -> new State());
+            s.lockAtNextCallMillis = d.toMillis();
             s.calls.clear();
         }
     }
