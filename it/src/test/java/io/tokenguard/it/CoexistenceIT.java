@@ -33,6 +33,31 @@ class CoexistenceIT extends AgainstEmulatedIdp {
         assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
     }
 
+    static Stream<Arguments> springBootJarClients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("okhttp", "apache5").map(c -> Arguments.of(jdk, c)));
+    }
+
+    /**
+     * {@code java -javaagent:... -jar sample-app-boot.jar}: Spring Boot's JarLauncher loads the app and the
+     * client library (OkHttp 3.14.9, HttpClient 5.4.4) from jars nested under BOOT-INF/lib.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("springBootJarClients")
+    void aClientInsideASpringBootExecutableJarIsGuarded(Jdk jdk, String client) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().asSpringBootJar()
+                .args("--client", client, "--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice",
+                        "--threads", "8", "--iterations", "25").run();
+
+        assertThat(run.stdout).as(run.toString())
+                .contains("client: " + client + " loaded by org.springframework.boot.loader.launch.LaunchedClassLoader");
+        assertThat(run.exitCode).isZero();
+        assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(200);
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(run.summary("eloqua").get("upstream")).isEqualTo(1);
+        assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
+    }
+
     /** The app's own Byte Buddy, Caffeine, Jackson, Micrometer (older versions) and OkHttp 4 with its Kotlin. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")

@@ -19,6 +19,9 @@ public final class JavaProcess {
             "../agent/target/tokenguard-agent.jar")).toAbsolutePath().normalize();
     public static final Path SAMPLE_JAR = Paths.get(System.getProperty("tokenguard.it.sampleJar",
             "../sample-app/target/sample-app.jar")).toAbsolutePath().normalize();
+    /** The same app repackaged by Spring Boot: its client libraries nested under BOOT-INF/lib. */
+    public static final Path SAMPLE_BOOT_JAR = Paths.get(System.getProperty("tokenguard.it.sampleBootJar",
+            "../sample-app/target/sample-app-boot.jar")).toAbsolutePath().normalize();
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Jdk jdk;
@@ -29,6 +32,7 @@ public final class JavaProcess {
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private boolean childLoader;
+    private boolean springBootJar;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -72,6 +76,12 @@ public final class JavaProcess {
         return this;
     }
 
+    /** Runs {@code java -jar sample-app-boot.jar}: Spring Boot's launcher loads the app and its libraries. */
+    public JavaProcess asSpringBootJar() {
+        this.springBootJar = true;
+        return this;
+    }
+
     public JavaProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -90,7 +100,10 @@ public final class JavaProcess {
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);
-        if (childLoader) {
+        if (springBootJar) {
+            command.add("-jar");
+            command.add(SAMPLE_BOOT_JAR.toString());
+        } else if (childLoader) {
             StringBuilder cp = new StringBuilder(SAMPLE_JAR.toString());
             libraries.forEach(jar -> cp.append(java.io.File.pathSeparatorChar).append(jar));
             command.add("-cp");

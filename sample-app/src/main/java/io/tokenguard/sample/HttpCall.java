@@ -33,6 +33,22 @@ final class HttpCall {
     private HttpCall() {
     }
 
+    /**
+     * The class loader that holds the chosen client library, e.g. Spring Boot's LaunchedClassLoader,
+     * so co-existence tests can check where the library really came from.
+     */
+    static String libraryLoader() {
+        String library = client.startsWith("apache5") ? "org.apache.hc.client5.http.impl.classic.CloseableHttpClient"
+                : client.startsWith("apache4") ? "org.apache.http.impl.client.CloseableHttpClient"
+                : client.startsWith("okhttp") ? "okhttp3.OkHttpClient" : "java.net.URL";
+        try {
+            ClassLoader loader = Class.forName(library, false, HttpCall.class.getClassLoader()).getClassLoader();
+            return loader == null ? "bootstrap" : loader.getClass().getName();
+        } catch (ClassNotFoundException e) {
+            return "missing " + library;
+        }
+    }
+
     static Response post(String url, Map<String, String> headers, String body) throws IOException {
         return send("POST", url, headers, body);
     }

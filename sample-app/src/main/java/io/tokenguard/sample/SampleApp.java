@@ -73,6 +73,7 @@ public final class SampleApp {
         if (!options.quiet) {
             out.println("agent: " + (agent ? "attached" : "not attached"));
             out.println("idp: " + kind + " " + baseUrl);
+            out.println("client: " + options.client + " loaded by " + HttpCall.libraryLoader());
         }
         Workload workload = new Workload(options, baseUrl);
         Tally total = new Tally(options);
