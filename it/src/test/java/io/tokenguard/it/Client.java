@@ -36,6 +36,16 @@ public final class Client {
         return new Client(option, library);
     }
 
+    /** OkHttp: the sample app adds its own application interceptor (it runs before the agent's). */
+    boolean hasApplicationInterceptor() {
+        return option.startsWith("okhttp");
+    }
+
+    /** OkHttp's network interceptor or an Apache request interceptor: runs once per request on the wire. */
+    boolean hasNetworkInterceptor() {
+        return option.startsWith("okhttp") || option.startsWith("apache");
+    }
+
     /** The sample app, set up to use this client. */
     JavaProcess applyTo(JavaProcess process) throws IOException {
         if (library != null) {

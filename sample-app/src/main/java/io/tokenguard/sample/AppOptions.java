@@ -12,14 +12,17 @@ final class AppOptions {
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--eloqua-path /auth/oauth2/token] [--twitter-path /oauth2/token]   (token paths on the IdP)",
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
-            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
-            "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
+            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
+            "                  |apache5-async|apache5-async-producer]",
+            "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
+            "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)");
 
     /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
     static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
-        "apache4-handler", "apache5", "apache5-handler"};
+        "apache4-handler", "apache5", "apache5-handler", "apache5-async", "apache5-async-producer"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");
@@ -35,9 +38,12 @@ final class AppOptions {
     /** Use the app's own Byte Buddy, Caffeine, Jackson and Micrometer first (co-existence checks). */
     boolean useLibraries;
     String consumer = Credentials.DEFAULT_CONSUMER;
+    String eloquaPath = "/auth/oauth2/token";
+    String twitterPath = "/oauth2/token";
     String client = "urlconnection";
     boolean quiet;
-    String probe;
+    /** Each {@code [METHOD ]URL[ BODY]}; METHOD and BODY default to --method and --body. */
+    final List<String> probes = new ArrayList<>();
     String method = "GET";
     String body;
 
@@ -133,11 +139,17 @@ final class AppOptions {
             case "--round-gap-ms":
                 roundGapMillis = number(name, value, 0);
                 break;
+            case "--eloqua-path":
+                eloquaPath = path(name, value);
+                break;
+            case "--twitter-path":
+                twitterPath = path(name, value);
+                break;
             case "--consumer":
                 consumer = value;
                 break;
             case "--probe":
-                probe = value;
+                probes.add(value);
                 break;
             case "--method":
                 method = value.toUpperCase(java.util.Locale.ROOT);
@@ -203,6 +215,13 @@ final class AppOptions {
             return false;
         }
         throw new IllegalArgumentException(name + " wants true or false, got " + value);
+    }
+
+    private static String path(String name, String value) {
+        if (!value.startsWith("/")) {
+            throw new IllegalArgumentException(name + " wants a path starting with /, got " + value);
+        }
+        return value;
     }
 
     private static String stripSlash(String url) {

@@ -43,10 +43,13 @@ public final class SampleApp {
             err.println(AppOptions.USAGE);
             return EXIT_USAGE;
         }
-        if (options.probe != null) {
-            return Probe.run(options, out);
-        }
         HttpCall.client = options.client;
+        if (!options.probes.isEmpty()) {
+            int probed = Probe.run(options, out);
+            if (options.idp == null || probed != 0) {
+                return probed;
+            }
+        }
         if (options.useLibraries) {
             OwnLibraries.use(out);
         }
