@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * End to end: the unmodified sample app in a child JVM with -javaagent:agent/target/tokenguard-agent.jar,
  * against the emulated IdP running in this JVM. Every test runs on each JDK of {@link Jdk#all()}; the
  * shared scenarios also once per HTTP client of {@link Client#all()} (HttpURLConnection, java.net.http
- * send and sendAsync, OkHttp 3.x, 4.x and 5.x execute and enqueue, Apache HttpClient 4.5 and 5 classic).
+ * send and sendAsync, OkHttp 3.x, 4.x and 5.x execute and enqueue, Apache HttpClient 4.5 and 5 classic
+ * and 5 async).
  */
 class ClientScenariosIT extends AgainstEmulatedIdp {
     private static final String ELOQUA_PATH = "/auth/oauth2/token";
@@ -150,7 +151,8 @@ class ClientScenariosIT extends AgainstEmulatedIdp {
     @MethodSource("clients")
     void aTwitterLockoutIsHeldLocallyUntilItWouldBeOver(Jdk jdk, Client client) throws Exception {
         jdk.assumeInstalled();
-        idp.lockTwitterFor(Duration.ofSeconds(3));
+        // From the app's first request on, however long its JVM took to start.
+        idp.lockTwitterFromNextCallFor(Duration.ofSeconds(3));
         // The app pauses 3.5 s between its two rounds (its own pacing, not the test's).
         JavaProcess.Result run = guardedApp(jdk, client).property("tokenguard.endpoints.twitter.cooldown", "3s")
                 .args("--provider", "twitter", "--threads", "4", "--iterations", "5", "--rounds", "2",

@@ -157,6 +157,11 @@ public final class EmulatedIdp implements AutoCloseable {
         twitterLimiter.lock(Directory.consumerKeys(), d);
     }
 
+    /** Locks every known consumer out for d from its next token request on (that request already refused). */
+    public void lockTwitterFromNextCallFor(Duration d) {
+        twitterLimiter.lockFromNextCall(Directory.consumerKeys(), d);
+    }
+
     /** Zeroes counters and rate-limit state; issued tokens stay valid. */
     public void reset() {
         counters.reset();

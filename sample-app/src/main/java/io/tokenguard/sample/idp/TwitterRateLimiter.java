@@ -16,6 +16,8 @@ final class TwitterRateLimiter {
     private static final class State {
         final Deque<Long> calls = new ArrayDeque<>();
         long lockedUntil;
+        /** A lockout that starts at this consumer's next call (tests: independent of a JVM's start-up time). */
+        long pendingLockMillis;
     }
 
     private final Clock clock;
@@ -35,6 +37,10 @@ final class TwitterRateLimiter {
     synchronized boolean allow(String consumerKey) {
         long now = clock.millis();
         State s = states.computeIfAbsent(consumerKey, k -> new State());
+        if (s.pendingLockMillis > 0) {
+            s.lockedUntil = now + s.pendingLockMillis;
+            s.pendingLockMillis = 0;
+        }
         if (now < s.lockedUntil) {
             return false;
         }
@@ -56,6 +62,14 @@ final class TwitterRateLimiter {
         for (String key : consumerKeys) {
             State s = states.computeIfAbsent(key, k -> new State());
             s.lockedUntil = until;
+            s.calls.clear();
+        }
+    }
+
+    synchronized void lockFromNextCall(Iterable<String> consumerKeys, Duration d) {
+        for (String key : consumerKeys) {
+            State s = states.computeIfAbsent(key, k -> new State());
+            s.pendingLockMillis = d.toMillis();
             s.calls.clear();
         }
     }

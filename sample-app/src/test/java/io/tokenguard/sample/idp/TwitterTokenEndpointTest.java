@@ -97,6 +97,17 @@ class TwitterTokenEndpointTest {
     }
 
     @Test
+    void aLockFromTheNextCallStartsAtThatCallHoweverLateItComes() {
+        idp.lockTwitterFromNextCallFor(Duration.ofSeconds(5));
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(bearer("sample-consumer").statusCode()).isEqualTo(403);
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(bearer("sample-consumer").statusCode()).isEqualTo(403);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(bearer("sample-consumer").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void wrongSecretLooksTheSameAsTheLockout() {
         HttpResponse<String> r = bearer("sample-consumer", "nope");
         assertThat(r.statusCode()).isEqualTo(403);
