@@ -33,6 +33,8 @@ public final class JavaProcess {
     private final List<String> jvmOptions = new ArrayList<>();
     private boolean childLoader;
     private boolean springBootJar;
+    private List<Path> launcherClassPath;
+    private List<String> launcher;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -82,6 +84,18 @@ public final class JavaProcess {
         return this;
     }
 
+    /**
+     * Runs {@code java -cp <classPath> <mainClass> <launcherArgs> <app args>} instead of the sample app's
+     * own main: a launcher (such as a container) that loads the app from elsewhere.
+     */
+    public JavaProcess launcher(List<Path> classPath, String mainClass, String... launcherArgs) {
+        this.launcherClassPath = classPath;
+        this.launcher = new ArrayList<>();
+        launcher.add(mainClass);
+        launcher.addAll(Arrays.asList(launcherArgs));
+        return this;
+    }
+
     public JavaProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -100,7 +114,12 @@ public final class JavaProcess {
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);
-        if (springBootJar) {
+        if (launcher != null) {
+            command.add("-cp");
+            command.add(launcherClassPath.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+            command.addAll(launcher);
+        } else if (springBootJar) {
             command.add("-jar");
             command.add(SAMPLE_BOOT_JAR.toString());
         } else if (childLoader) {
