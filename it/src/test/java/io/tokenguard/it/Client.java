@@ -20,7 +20,16 @@ public final class Client {
         this.library = library;
     }
 
+    /**
+     * Every client of the matrix; {@code -Dtokenguard.it.only=apache5-async} narrows a local run to the
+     * clients whose name (option@library) contains that text.
+     */
     public static List<Client> all() {
+        String only = System.getProperty("tokenguard.it.only", "");
+        return matrix().stream().filter(c -> c.toString().contains(only)).collect(Collectors.toList());
+    }
+
+    private static List<Client> matrix() {
         return List.of(new Client("urlconnection", null), new Client("jdkhttp", null),
                 new Client("jdkhttp-async", null),
                 new Client("okhttp", "okhttp-3.14.9"), new Client("okhttp-async", "okhttp-3.14.9"),
@@ -28,12 +37,24 @@ public final class Client {
                 new Client("okhttp", "okhttp-5.5.1"), new Client("okhttp-async", "okhttp-5.5.1"),
                 new Client("apache4", "httpclient-4.5.14"), new Client("apache4-handler", "httpclient-4.5.14"),
                 new Client("apache5", "httpclient5-5.4.4"), new Client("apache5-handler", "httpclient5-5.4.4"),
-                new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"));
+                new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"),
+                new Client("apache5-async", "httpclient5-5.4.4"),
+                new Client("apache5-async-producer", "httpclient5-5.6.5"));
     }
 
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */
     public static Client of(String option, String library) {
         return new Client(option, library);
+    }
+
+    /** OkHttp: the sample app adds its own application interceptor (it runs before the agent's). */
+    boolean hasApplicationInterceptor() {
+        return option.startsWith("okhttp");
+    }
+
+    /** OkHttp's network interceptor or an Apache request interceptor: runs once per request on the wire. */
+    boolean hasNetworkInterceptor() {
+        return option.startsWith("okhttp") || option.startsWith("apache");
     }
 
     /** The sample app, set up to use this client. */

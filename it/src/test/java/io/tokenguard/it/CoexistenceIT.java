@@ -3,8 +3,14 @@ package io.tokenguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.sample.idp.EmulatedIdp;
+import io.tokenguard.it.container.TomcatWebappMain;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +36,60 @@ class CoexistenceIT extends AgainstEmulatedIdp {
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(20);
         assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
+    }
+
+    static Stream<Arguments> springBootJarClients() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("okhttp", "apache5").map(c -> Arguments.of(jdk, c)));
+    }
+
+    /**
+     * {@code java -javaagent:... -jar sample-app-boot.jar}: Spring Boot's JarLauncher loads the app and the
+     * client library (OkHttp 3.14.9, HttpClient 5.4.4) from jars nested under BOOT-INF/lib.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("springBootJarClients")
+    void aClientInsideASpringBootExecutableJarIsGuarded(Jdk jdk, String client) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result run = JavaProcess.on(jdk).withAgent().guardingLoopbackIdp().asSpringBootJar()
+                .args("--client", client, "--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice",
+                        "--threads", "8", "--iterations", "25").run();
+
+        assertThat(run.stdout).as(run.toString())
+                .contains("client: " + client + " loaded by org.springframework.boot.loader.launch.LaunchedClassLoader");
+        assertThat(run.exitCode).isZero();
+        assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(200);
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(run.summary("eloqua").get("upstream")).isEqualTo(1);
+        assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
+    }
+
+    /**
+     * A servlet container: the sample app and OkHttp 4 (with its Kotlin) in a webapp's WEB-INF/lib,
+     * loaded by embedded Tomcat's child-first webapp class loader (see TomcatWebappMain).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aClientInsideAServletContainersWebappIsGuarded(Jdk jdk, @TempDir Path webapp) throws Exception {
+        jdk.assumeInstalled();
+        Path lib = Files.createDirectories(webapp.resolve("WEB-INF").resolve("lib"));
+        Files.copy(JavaProcess.SAMPLE_JAR, lib.resolve("sample-app.jar"));
+        for (Path jar : Client.jars("okhttp-4.12.0")) {
+            Files.copy(jar, lib.resolve(jar.getFileName()));
+        }
+        List<Path> container = new ArrayList<>(Client.jars("tomcat"));
+        container.add(Paths.get(TomcatWebappMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        JavaProcess.Result run = JavaProcess.on(jdk).withAgent().guardingLoopbackIdp()
+                .launcher(container, TomcatWebappMain.class.getName(), webapp.toString())
+                .args("--client", "okhttp", "--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice",
+                        "--threads", "8", "--iterations", "25").run();
+
+        assertThat(run.stdout).as(run.toString())
+                .contains("client: okhttp loaded by org.apache.catalina.loader.ParallelWebappClassLoader");
+        assertThat(run.exitCode).isZero();
+        assertThat(run.sample().row("eloqua", "alice").status(200)).isEqualTo(200);
+        assertThat(idp.tokenCalls("eloqua", "alice")).as(run.toString()).isEqualTo(1);
+        assertThat(run.summary("eloqua").get("upstream")).isEqualTo(1);
         assertThat(run.stderr).doesNotContain("could not instrument", "internal fault");
     }
 

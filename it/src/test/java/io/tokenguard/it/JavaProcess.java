@@ -19,6 +19,9 @@ public final class JavaProcess {
             "../agent/target/tokenguard-agent.jar")).toAbsolutePath().normalize();
     public static final Path SAMPLE_JAR = Paths.get(System.getProperty("tokenguard.it.sampleJar",
             "../sample-app/target/sample-app.jar")).toAbsolutePath().normalize();
+    /** The same app repackaged by Spring Boot: its client libraries nested under BOOT-INF/lib. */
+    public static final Path SAMPLE_BOOT_JAR = Paths.get(System.getProperty("tokenguard.it.sampleBootJar",
+            "../sample-app/target/sample-app-boot.jar")).toAbsolutePath().normalize();
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Jdk jdk;
@@ -29,8 +32,9 @@ public final class JavaProcess {
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private boolean childLoader;
-    private String mainClass;
-    private String classPath;
+    private boolean springBootJar;
+    private List<Path> launcherClassPath;
+    private List<String> launcher;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -76,8 +80,28 @@ public final class JavaProcess {
 
     /** Runs this main class from this class path instead of the sample app. */
     public JavaProcess main(String className, String path) {
-        this.mainClass = className;
-        this.classPath = path;
+        List<Path> entries = new ArrayList<>();
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            entries.add(Paths.get(entry));
+        }
+        return launcher(entries, className);
+    }
+
+    /** Runs {@code java -jar sample-app-boot.jar}: Spring Boot's launcher loads the app and its libraries. */
+    public JavaProcess asSpringBootJar() {
+        this.springBootJar = true;
+        return this;
+    }
+
+    /**
+     * Runs {@code java -cp <classPath> <mainClass> <launcherArgs> <app args>} instead of the sample app's
+     * own main: a launcher (such as a container) that loads the app from elsewhere.
+     */
+    public JavaProcess launcher(List<Path> classPath, String mainClass, String... launcherArgs) {
+        this.launcherClassPath = classPath;
+        this.launcher = new ArrayList<>();
+        launcher.add(mainClass);
+        launcher.addAll(Arrays.asList(launcherArgs));
         return this;
     }
 
@@ -99,10 +123,14 @@ public final class JavaProcess {
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);
-        if (mainClass != null) {
+        if (launcher != null) {
             command.add("-cp");
-            command.add(classPath);
-            command.add(mainClass);
+            command.add(launcherClassPath.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+            command.addAll(launcher);
+        } else if (springBootJar) {
+            command.add("-jar");
+            command.add(SAMPLE_BOOT_JAR.toString());
         } else if (childLoader) {
             StringBuilder cp = new StringBuilder(SAMPLE_JAR.toString());
             libraries.forEach(jar -> cp.append(java.io.File.pathSeparatorChar).append(jar));

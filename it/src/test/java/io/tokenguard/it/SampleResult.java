@@ -30,6 +30,12 @@ public final class SampleResult {
         return Boolean.TRUE.equals(json.get("agent"));
     }
 
+    /** How often the app's own "application" or "network" interceptor saw a token request. */
+    @SuppressWarnings("unchecked")
+    public long interceptorCalls(String kind) {
+        return ((Number) ((Map<String, Object>) json.get("interceptors")).get(kind)).longValue();
+    }
+
     public Row row(String provider, String identity) {
         return row(json, provider, identity);
     }

@@ -98,7 +98,7 @@ class SecretLeakIT extends AgainstEmulatedIdp {
 
     /** Run 1: enforce, HttpURLConnection, both providers, a Twitter lockout; events file, reports, a scrape. */
     private void enforceWithEveryFileOutputAndAScrape() throws Exception {
-        idp.lockTwitterAtNextCallFor(Duration.ofSeconds(30));
+        idp.lockTwitterFromNextCallFor(Duration.ofSeconds(30));
         Path events = dir.resolve("enforce-events.jsonl");
         Path json = dir.resolve("enforce-report.json");
         Path html = dir.resolve("enforce-report.html");

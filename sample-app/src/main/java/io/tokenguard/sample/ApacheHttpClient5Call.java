@@ -11,7 +11,12 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.http.ParseException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
@@ -25,8 +30,16 @@ final class ApacheHttpClient5Call {
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                     .setMaxConnTotal(64).setMaxConnPerRoute(64).build())
             .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(15, TimeUnit.SECONDS).build())
-            // HttpClient 5.6 retries a 429 after its Retry-After (60 s at Eloqua): the careless app shows the 429.
-            .disableAutomaticRetries()
+            // HttpClient 5.6 retries a 429 after its Retry-After (60 s at Eloqua): the careless app shows the 429,
+            // and retries only a 503 once, at once.
+            .setRetryStrategy(new RetryOnce503())
+            // The app's own protocol interceptor (see InterceptorCalls).
+            .addRequestInterceptorLast((request, entity, context) -> {
+                if (InterceptorCalls.isTokenPath(request.getPath())) {
+                    InterceptorCalls.NETWORK.incrementAndGet();
+                }
+                request.setHeader(InterceptorCalls.NETWORK_HEADER, "network");
+            })
             .build();
 
     private ApacheHttpClient5Call() {
@@ -46,10 +59,36 @@ final class ApacheHttpClient5Call {
         }
         headers.forEach(request::setHeader);
         if (responseHandler) {
-            return CLIENT.execute(request, r -> new HttpCall.Response(r.getCode(), text(r.getEntity())));
+            return CLIENT.execute(request, ApacheHttpClient5Call::response);
         }
         try (CloseableHttpResponse r = CLIENT.execute(request)) {
-            return new HttpCall.Response(r.getCode(), text(r.getEntity()));
+            return response(r);
+        }
+    }
+
+    private static HttpCall.Response response(org.apache.hc.core5.http.ClassicHttpResponse r) throws IOException {
+        java.util.List<String[]> fields = new java.util.ArrayList<>();
+        for (org.apache.hc.core5.http.Header h : r.getHeaders()) {
+            fields.add(new String[] {h.getName(), h.getValue()});
+        }
+        return new HttpCall.Response(r.getCode(), r.getReasonPhrase(), fields, text(r.getEntity()));
+    }
+
+    /** One immediate retry of a 503 answer; no retry of I/O errors or of any other status. */
+    static final class RetryOnce503 implements HttpRequestRetryStrategy {
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            return false;
+        }
+
+        @Override
+        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+            return execCount <= 1 && response.getCode() == 503;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.http.client.methods.HttpRequestBase;
 import org.apache.http.entity.ContentType;
 import org.apache.http.entity.StringEntity;
 import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.DefaultServiceUnavailableRetryStrategy;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.util.EntityUtils;
 
@@ -22,6 +23,14 @@ final class ApacheHttpClientCall {
             .setDefaultRequestConfig(RequestConfig.custom().setConnectTimeout(15_000).setSocketTimeout(15_000).build())
             .setMaxConnTotal(64)
             .setMaxConnPerRoute(64)
+            // The app's own protocol interceptor (see InterceptorCalls) and a retry of a 503 token answer.
+            .addInterceptorLast((org.apache.http.HttpRequestInterceptor) (request, context) -> {
+                if (InterceptorCalls.isTokenPath(java.net.URI.create(request.getRequestLine().getUri()).getPath())) {
+                    InterceptorCalls.NETWORK.incrementAndGet();
+                }
+                request.setHeader(InterceptorCalls.NETWORK_HEADER, "network");
+            })
+            .setServiceUnavailableRetryStrategy(new DefaultServiceUnavailableRetryStrategy(1, 1))
             .build();
 
     private ApacheHttpClientCall() {
@@ -40,12 +49,19 @@ final class ApacheHttpClientCall {
         }
         headers.forEach(request::setHeader);
         if (responseHandler) {
-            return CLIENT.execute(request, r -> new HttpCall.Response(r.getStatusLine().getStatusCode(),
-                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity())));
+            return CLIENT.execute(request, ApacheHttpClientCall::response);
         }
         try (CloseableHttpResponse r = CLIENT.execute(request)) {
-            return new HttpCall.Response(r.getStatusLine().getStatusCode(),
-                    r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity()));
+            return response(r);
         }
+    }
+
+    private static HttpCall.Response response(org.apache.http.HttpResponse r) throws IOException {
+        java.util.List<String[]> fields = new java.util.ArrayList<>();
+        for (org.apache.http.Header h : r.getAllHeaders()) {
+            fields.add(new String[] {h.getName(), h.getValue()});
+        }
+        return new HttpCall.Response(r.getStatusLine().getStatusCode(), r.getStatusLine().getReasonPhrase(), fields,
+                r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity()));
     }
 }

@@ -14,14 +14,17 @@ final class AppOptions {
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
             "         [--load-seconds N]            (each round: every thread repeats its iteration for N s)",
             "         [--print-mbeans DOMAIN]       (at the end, print the Count of every MBean in DOMAIN)",
+            "         [--eloqua-path /auth/oauth2/token] [--twitter-path /oauth2/token]   (token paths on the IdP)",
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
-            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler]",
-            "       java -jar sample-app.jar --probe URL [--method GET|POST] [--body TEXT]");
+            "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
+            "                  |apache5-async|apache5-async-producer]",
+            "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
+            "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)");
 
     /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
     static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
-        "apache4-handler", "apache5", "apache5-handler"};
+        "apache4-handler", "apache5", "apache5-handler", "apache5-async", "apache5-async-producer"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");
@@ -37,13 +40,16 @@ final class AppOptions {
     /** Use the app's own Byte Buddy, Caffeine, Jackson and Micrometer first (co-existence checks). */
     boolean useLibraries;
     String consumer = Credentials.DEFAULT_CONSUMER;
+    String eloquaPath = "/auth/oauth2/token";
+    String twitterPath = "/oauth2/token";
     String client = "urlconnection";
     boolean quiet;
     /** Load mode: a round lasts this many seconds instead of --iterations; 0 = off. */
     int loadSeconds;
     /** JMX domain whose MBeans are printed at the end (SAMPLE-MBEAN lines), or null. */
     String printMBeans;
-    String probe;
+    /** Each {@code [METHOD ]URL[ BODY]}; METHOD and BODY default to --method and --body. */
+    final List<String> probes = new ArrayList<>();
     String method = "GET";
     String body;
 
@@ -151,11 +157,17 @@ final class AppOptions {
             case "--print-mbeans":
                 printMBeans = value;
                 break;
+            case "--eloqua-path":
+                eloquaPath = path(name, value);
+                break;
+            case "--twitter-path":
+                twitterPath = path(name, value);
+                break;
             case "--consumer":
                 consumer = value;
                 break;
             case "--probe":
-                probe = value;
+                probes.add(value);
                 break;
             case "--method":
                 method = value.toUpperCase(java.util.Locale.ROOT);
@@ -221,6 +233,13 @@ final class AppOptions {
             return false;
         }
         throw new IllegalArgumentException(name + " wants true or false, got " + value);
+    }
+
+    private static String path(String name, String value) {
+        if (!value.startsWith("/")) {
+            throw new IllegalArgumentException(name + " wants a path starting with /, got " + value);
+        }
+        return value;
     }
 
     private static String stripSlash(String url) {

@@ -16,21 +16,47 @@ import java.util.Map;
 final class HttpCall {
     private static final int TIMEOUT_MILLIS = 15_000;
 
-    /** Status and body text of an answer. */
+    /** Status and body text of an answer, with its reason phrase and headers (name, value) as the client gave them. */
     static final class Response {
         final int status;
         final String body;
+        final String reason;
+        final java.util.List<String[]> headers;
 
         Response(int status, String body) {
+            this(status, null, java.util.List.of(), body);
+        }
+
+        Response(int status, String reason, java.util.List<String[]> headers, String body) {
             this.status = status;
             this.body = body;
+            this.reason = reason;
+            this.headers = headers;
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler. */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
+    }
+
+    /**
+     * The class loader that holds the chosen client library, e.g. Spring Boot's LaunchedClassLoader,
+     * so co-existence tests can check where the library really came from.
+     */
+    static String libraryLoader() {
+        String library = client.startsWith("apache5-async")
+                ? "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient"
+                : client.startsWith("apache5") ? "org.apache.hc.client5.http.impl.classic.CloseableHttpClient"
+                : client.startsWith("apache4") ? "org.apache.http.impl.client.CloseableHttpClient"
+                : client.startsWith("okhttp") ? "okhttp3.OkHttpClient" : "java.net.URL";
+        try {
+            ClassLoader loader = Class.forName(library, false, HttpCall.class.getClassLoader()).getClassLoader();
+            return loader == null ? "bootstrap" : loader.getClass().getName();
+        } catch (ClassNotFoundException e) {
+            return "missing " + library;
+        }
     }
 
     static Response post(String url, Map<String, String> headers, String body) throws IOException {
@@ -41,8 +67,11 @@ final class HttpCall {
         return send("GET", url, headers, null);
     }
 
-    private static Response send(String method, String url, Map<String, String> headers, String body)
+    static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("apache5-async")) {
+            return ApacheHttpAsyncClient5Call.send("apache5-async-producer".equals(client), method, url, headers, body);
+        }
         if (client.startsWith("apache5")) {
             return ApacheHttpClient5Call.send("apache5-handler".equals(client), method, url, headers, body);
         }
@@ -78,6 +107,8 @@ final class HttpCall {
                 text = new String(body2.readAllBytes(), StandardCharsets.UTF_8);
             }
         }
-        return new Response(status, text);
+        java.util.List<String[]> fields = new java.util.ArrayList<>();
+        c.getHeaderFields().forEach((name, values) -> values.forEach(v -> fields.add(new String[] {name, v})));
+        return new Response(status, c.getResponseMessage(), fields, text);
     }
 }

@@ -29,7 +29,9 @@ final class JdkHttpClientCall {
             HttpResponse<String> r = async
                     ? CLIENT.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get()
                     : CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new HttpCall.Response(r.statusCode(), r.body());
+            java.util.List<String[]> fields = new java.util.ArrayList<>();
+            r.headers().map().forEach((name, values) -> values.forEach(v -> fields.add(new String[] {name, v})));
+            return new HttpCall.Response(r.statusCode(), null, fields, r.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

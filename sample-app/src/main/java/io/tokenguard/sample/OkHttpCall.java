@@ -22,6 +22,11 @@ final class OkHttpCall {
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder()
             .connectTimeout(15, TimeUnit.SECONDS)
             .readTimeout(15, TimeUnit.SECONDS)
+            // The app's own interceptors: one above everything, one on the wire (see InterceptorCalls).
+            .addInterceptor(chain -> chain.proceed(mark(chain.request(), InterceptorCalls.APPLICATION,
+                    InterceptorCalls.APPLICATION_HEADER, "application")))
+            .addNetworkInterceptor(chain -> chain.proceed(mark(chain.request(), InterceptorCalls.NETWORK,
+                    InterceptorCalls.NETWORK_HEADER, "network")))
             .build();
 
     private OkHttpCall() {
@@ -35,7 +40,7 @@ final class OkHttpCall {
         Call call = CLIENT.newCall(b.build());
         if (!async) {
             try (Response r = call.execute()) {
-                return new HttpCall.Response(r.code(), r.body() == null ? "" : r.body().string());
+                return response(r);
             }
         }
         CompletableFuture<HttpCall.Response> answer = new CompletableFuture<>();
@@ -48,8 +53,7 @@ final class OkHttpCall {
             @Override
             public void onResponse(Call c, Response r) {
                 try (Response response = r) {
-                    answer.complete(new HttpCall.Response(response.code(),
-                            response.body() == null ? "" : response.body().string()));
+                    answer.complete(response(response));
                 } catch (IOException e) {
                     answer.completeExceptionally(e);
                 }
@@ -63,6 +67,22 @@ final class OkHttpCall {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
         }
+    }
+
+    private static HttpCall.Response response(Response r) throws IOException {
+        java.util.List<String[]> fields = new java.util.ArrayList<>();
+        for (int i = 0; i < r.headers().size(); i++) {
+            fields.add(new String[] {r.headers().name(i), r.headers().value(i)});
+        }
+        return new HttpCall.Response(r.code(), r.message(), fields, r.body() == null ? "" : r.body().string());
+    }
+
+    private static Request mark(Request request, java.util.concurrent.atomic.AtomicInteger calls, String header,
+                                String value) {
+        if (InterceptorCalls.isTokenPath(request.url().encodedPath())) {
+            calls.incrementAndGet();
+        }
+        return request.newBuilder().header(header, value).build();
     }
 
     /** A text body; a subclass because RequestBody.create changed its signature between 3.x and 4.x. */

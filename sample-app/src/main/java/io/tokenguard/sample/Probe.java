@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code --probe}: one request, then everything HttpURLConnection exposes about the answer in a
- * stable text form, so runs with and without an agent can be compared byte for byte.
+ * {@code --probe}: requests, each followed by everything the client exposes about its answer in a
+ * stable text form, so runs with and without an agent can be compared byte for byte. HttpURLConnection
+ * gets its own detailed dump; the library clients the status, reason, headers and body they returned.
  */
 final class Probe {
     private static final Comparator<String> KEY_ORDER = Comparator.nullsFirst(
@@ -25,17 +26,56 @@ final class Probe {
     private Probe() {
     }
 
-    /** Returns 0 when an HTTP answer was dumped, 1 when none could be had. */
+    /** Returns 0 when every probe's HTTP answer was dumped, 1 when one could not be had. */
     static int run(AppOptions options, PrintStream out) {
+        int exit = 0;
+        for (String spec : options.probes) {
+            String[] parts = spec.split(" ", 3);
+            String method = parts.length > 1 ? parts[0].toUpperCase(java.util.Locale.ROOT) : options.method;
+            String url = parts.length > 1 ? parts[1] : parts[0];
+            String body = parts.length > 2 ? parts[2] : options.body;
+            if (options.probes.size() > 1) {
+                out.println("probe: " + method + " " + url + " via " + options.client);
+            }
+            int result = "urlconnection".equals(options.client) ? urlConnection(method, url, body, out)
+                    : library(method, url, body, out);
+            exit = Math.max(exit, result);
+        }
+        return exit;
+    }
+
+    /** Through the chosen library client: what any of them returns, in one neutral form. */
+    private static int library(String method, String url, String body, PrintStream out) {
+        HttpCall.Response r;
+        try {
+            r = HttpCall.send(method, url, java.util.Collections.emptyMap(), body);
+        } catch (IOException | RuntimeException e) {
+            out.println("status: " + describe(e));
+            return 1;
+        }
+        out.println("status: " + r.status);
+        out.println("reason: " + Json.quote(r.reason));
+        List<String[]> headers = new ArrayList<>(r.headers);
+        headers.sort(Comparator.comparing((String[] h) -> h[0], KEY_ORDER));
+        for (String[] h : headers) {
+            if (!"Date".equalsIgnoreCase(h[0])) {
+                out.println("header: " + Json.quote(h[0]) + " " + Json.quote(h[1]));
+            }
+        }
+        out.println("body: " + Json.quote(r.body));
+        return 0;
+    }
+
+    private static int urlConnection(String method, String url, String body, PrintStream out) {
         HttpURLConnection c;
         int code;
         try {
-            c = (HttpURLConnection) new URL(options.probe).openConnection();
-            c.setRequestMethod(options.method);
-            if (options.body != null) {
+            c = (HttpURLConnection) new URL(url).openConnection();
+            c.setRequestMethod(method);
+            if (body != null) {
                 c.setDoOutput(true);
                 try (OutputStream os = c.getOutputStream()) {
-                    os.write(options.body.getBytes(StandardCharsets.UTF_8));
+                    os.write(body.getBytes(StandardCharsets.UTF_8));
                 }
             }
             code = c.getResponseCode();

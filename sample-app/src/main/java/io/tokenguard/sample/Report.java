@@ -50,6 +50,8 @@ final class Report {
         b.append(",\"rows\":");
         rows(b, total);
         b.append(",\"errors\":").append(total.errors());
+        b.append(",\"interceptors\":{\"application\":").append(InterceptorCalls.APPLICATION.get())
+                .append(",\"network\":").append(InterceptorCalls.NETWORK.get()).append('}');
         if (rounds.size() > 1) {
             b.append(",\"rounds\":[");
             for (int i = 0; i < rounds.size(); i++) {

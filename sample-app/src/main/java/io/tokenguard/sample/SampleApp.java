@@ -43,10 +43,13 @@ public final class SampleApp {
             err.println(AppOptions.USAGE);
             return EXIT_USAGE;
         }
-        if (options.probe != null) {
-            return Probe.run(options, out);
-        }
         HttpCall.client = options.client;
+        if (!options.probes.isEmpty()) {
+            int probed = Probe.run(options, out);
+            if (options.idp == null || probed != 0) {
+                return probed;
+            }
+        }
         if (options.useLibraries) {
             OwnLibraries.use(out);
         }
@@ -73,6 +76,7 @@ public final class SampleApp {
         if (!options.quiet) {
             out.println("agent: " + (agent ? "attached" : "not attached"));
             out.println("idp: " + kind + " " + baseUrl);
+            out.println("client: " + options.client + " loaded by " + HttpCall.libraryLoader());
         }
         Workload workload = new Workload(options, baseUrl);
         Tally total = new Tally(options);

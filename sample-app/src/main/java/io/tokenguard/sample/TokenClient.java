@@ -8,9 +8,13 @@ import java.util.Map;
 /** Asks for a brand-new token every time: the carelessness TokenGuard exists to absorb. */
 final class TokenClient {
     private final String baseUrl;
+    private final String eloquaPath;
+    private final String twitterPath;
 
-    TokenClient(String baseUrl) {
+    TokenClient(String baseUrl, String eloquaPath, String twitterPath) {
         this.baseUrl = baseUrl;
+        this.eloquaPath = eloquaPath;
+        this.twitterPath = twitterPath;
     }
 
     /** Password grant with the JSON body from Eloqua's own documentation. */
@@ -21,7 +25,7 @@ final class TokenClient {
         headers.put("Authorization", Credentials.basic(Credentials.ELOQUA_CLIENT_ID, Credentials.ELOQUA_CLIENT_SECRET));
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json");
-        return HttpCall.post(baseUrl + "/auth/oauth2/token", headers, body);
+        return HttpCall.post(baseUrl + eloquaPath, headers, body);
     }
 
     /** Twitter's application-only authentication request. */
@@ -29,7 +33,7 @@ final class TokenClient {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", Credentials.basic(consumerKey, Credentials.consumerSecret(consumerKey)));
         headers.put("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8");
-        return HttpCall.post(baseUrl + "/oauth2/token", headers, "grant_type=client_credentials");
+        return HttpCall.post(baseUrl + twitterPath, headers, "grant_type=client_credentials");
     }
 
     HttpCall.Response data(String accessToken) throws IOException {

@@ -14,7 +14,7 @@ final class Workload {
 
     Workload(AppOptions options, String baseUrl) {
         this.options = options;
-        this.client = new TokenClient(baseUrl);
+        this.client = new TokenClient(baseUrl, options.eloquaPath, options.twitterPath);
     }
 
     Tally runRound() throws InterruptedException {

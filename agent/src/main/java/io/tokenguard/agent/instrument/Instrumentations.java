@@ -1,6 +1,7 @@
 package io.tokenguard.agent.instrument;
 
 import io.tokenguard.agent.instrument.apache.ApacheAdapter;
+import io.tokenguard.agent.instrument.apache.ApacheAsyncAdapter;
 import io.tokenguard.agent.instrument.apache.DoExecutePatch;
 import io.tokenguard.agent.instrument.javahttp.HttpClientSendAsyncPatch;
 import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
@@ -8,6 +9,7 @@ import io.tokenguard.agent.instrument.okhttp.OkHttpAdapter;
 import io.tokenguard.agent.instrument.okhttp.OkHttpClientPatch;
 import io.tokenguard.agent.instrument.urlconnection.UrlOpenConnectionPatch;
 import io.tokenguard.agent.telemetry.AgentLog;
+import io.tokenguard.bootstrap.ApacheHttpAsyncClient5Hook;
 import io.tokenguard.bootstrap.ApacheHttpClient5Hook;
 import io.tokenguard.bootstrap.ApacheHttpClientHook;
 import io.tokenguard.bootstrap.Bridge;
@@ -20,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Function;
 
 /** Installs the client adapters: their hooks in the bridge, and the bytecode changes that call them. */
 public final class Instrumentations {
@@ -41,9 +44,11 @@ public final class Instrumentations {
                 appLoader -> apache4Loaders.computeIfAbsent(appLoader,
                         l -> new AdapterClassLoader(l, APACHE4_ADAPTER_PACKAGE, agentLoader))));
         Map<ClassLoader, ClassLoader> apache5Loaders = Collections.synchronizedMap(new WeakHashMap<>());
+        Function<ClassLoader, ClassLoader> apache5AdapterLoaders = appLoader -> apache5Loaders.computeIfAbsent(
+                appLoader, l -> new AdapterClassLoader(l, APACHE5_ADAPTER_PACKAGE, agentLoader));
         ApacheHttpClient5Hook.install(new ApacheAdapter(APACHE5_ADAPTER_PACKAGE + "GuardedExecution",
-                appLoader -> apache5Loaders.computeIfAbsent(appLoader,
-                        l -> new AdapterClassLoader(l, APACHE5_ADAPTER_PACKAGE, agentLoader))));
+                apache5AdapterLoaders));
+        ApacheHttpAsyncClient5Hook.install(new ApacheAsyncAdapter(apache5AdapterLoaders));
 
         List<ClassPatch> jdkPatches = Arrays.asList(new UrlOpenConnectionPatch(), new HttpClientSendAsyncPatch());
         List<ClassPatch> libraryPatches = Arrays.asList(new OkHttpClientPatch(),
@@ -52,7 +57,11 @@ public final class Instrumentations {
                 new DoExecutePatch("org/apache/hc/client5/http/impl/classic/InternalHttpClient",
                         DoExecutePatch.HTTPCLIENT_5),
                 new DoExecutePatch("org/apache/hc/client5/http/impl/classic/MinimalHttpClient",
-                        DoExecutePatch.HTTPCLIENT_5));
+                        DoExecutePatch.HTTPCLIENT_5),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/async/InternalAbstractHttpAsyncClient",
+                        DoExecutePatch.HTTPCLIENT_5_ASYNC),
+                new DoExecutePatch("org/apache/hc/client5/http/impl/async/AbstractMinimalHttpAsyncClientBase",
+                        DoExecutePatch.HTTPCLIENT_5_ASYNC));
         // Code patched into java.base and java.net.http calls the bridge, which lives in the bootstrap
         // loader's unnamed module; named modules read it only when told to (Add-Opens is ignored for agents).
         Module bridge = Bridge.class.getModule();

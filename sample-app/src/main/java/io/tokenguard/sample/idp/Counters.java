@@ -14,6 +14,28 @@ final class Counters {
     private final Map<String, AtomicInteger> identityCalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
     private final AtomicInteger apiCalls = new AtomicInteger();
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+
+    /** Headers the sample app's own client interceptors add; counted per path when present. */
+    static final String[] MARKER_HEADERS = {"X-Sample-Interceptor", "X-Sample-Network"};
+
+    /** Every request that reached the server, per path, and per path and marker header. */
+    void hit(IdpRequest request) {
+        bump(hits, request.path());
+        for (String marker : MARKER_HEADERS) {
+            if (request.header(marker) != null) {
+                bump(hits, request.path() + SEP + marker);
+            }
+        }
+    }
+
+    int hits(String path) {
+        return get(hits, path);
+    }
+
+    int hitsWithHeader(String path, String header) {
+        return get(hits, path + SEP + header);
+    }
 
     void tokenCall(String provider, String identity) {
         bump(tokenCalls, provider);
@@ -51,6 +73,7 @@ final class Counters {
         identityCalls.clear();
         statuses.clear();
         apiCalls.set(0);
+        hits.clear();
     }
 
     /**

@@ -18,6 +18,10 @@ public final class EmulatedIdp implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     /** The start of every access, refresh and bearer token issued here (after Twitter's "AAAA"). */
     public static final String TOKEN_MARKER = "tgidp-";
+    /** Answers 307 with Location: /auth/oauth2/token. */
+    public static final String MOVED_ELOQUA_PATH = "/moved/auth/oauth2/token";
+    /** The Twitter token endpoint, but the first request after a reset gets 503 with Retry-After: 0. */
+    public static final String FLAKY_TWITTER_PATH = "/flaky/oauth2/token";
 
     static {
         // Without TCP_NODELAY, headers and body leave in separate segments and each exchange waits
@@ -33,6 +37,7 @@ public final class EmulatedIdp implements AutoCloseable {
     private final Counters counters = new Counters();
     private final InitiationLimiter eloquaLimiter;
     private final TwitterRateLimiter twitterLimiter;
+    private final FailOnceEndpoint flakyTwitter;
     private volatile boolean closed;
 
     private EmulatedIdp(IdpOptions options) throws IOException {
@@ -44,7 +49,12 @@ public final class EmulatedIdp implements AutoCloseable {
         Map<String, Endpoint> routes = new LinkedHashMap<>();
         routes.put("/auth/oauth2/token", new EloquaTokenEndpoint(counters, tokens, eloquaLimiter,
                 options.clock(), options.accessTokenLifetime()));
-        routes.put("/oauth2/token", new TwitterTokenEndpoint(counters, tokens, twitterLimiter, options.clock()));
+        TwitterTokenEndpoint twitter = new TwitterTokenEndpoint(counters, tokens, twitterLimiter, options.clock());
+        routes.put("/oauth2/token", twitter);
+        // For clients' own redirect and retry handling: a moved Eloqua endpoint and a Twitter one that fails once.
+        routes.put(MOVED_ELOQUA_PATH, new RedirectEndpoint("/auth/oauth2/token"));
+        this.flakyTwitter = new FailOnceEndpoint(twitter);
+        routes.put(FLAKY_TWITTER_PATH, flakyTwitter);
         routes.put("/api/data", new ApiDataEndpoint(counters, tokens, options.clock()));
         routes.put("/api/echo", new EchoEndpoint());
         routes.put("/api/missing", new FixedEndpoint(404, "application/json", "{\"error\":\"not_found\"}"));
@@ -54,7 +64,7 @@ public final class EmulatedIdp implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 128);
         this.executor = Executors.newFixedThreadPool(options.threads(), new DaemonThreads("emulated-idp-"));
         server.setExecutor(executor);
-        server.createContext("/", new Router(routes));
+        server.createContext("/", new Router(routes, counters));
     }
 
     public static EmulatedIdp start(IdpOptions options) {
@@ -125,6 +135,16 @@ public final class EmulatedIdp implements AutoCloseable {
         return counters.statusCount(provider, status);
     }
 
+    /** Requests that reached this path, whatever the answer. */
+    public int hits(String path) {
+        return counters.hits(path);
+    }
+
+    /** Requests to this path that carried the header (one of the sample app's interceptor markers). */
+    public int hitsWithHeader(String path, String header) {
+        return counters.hitsWithHeader(path, header);
+    }
+
     public int apiCalls() {
         return counters.apiCalls();
     }
@@ -139,12 +159,9 @@ public final class EmulatedIdp implements AutoCloseable {
         twitterLimiter.lock(Directory.consumerKeys(), d);
     }
 
-    /**
-     * Arms the lockout: each consumer's next call trips it, and it lasts d from that call. Tests
-     * use this rather than {@link #lockTwitterFor}, so a slow-starting client JVM cannot outlive it.
-     */
-    public void lockTwitterAtNextCallFor(Duration d) {
-        twitterLimiter.lockAtNextCall(Directory.consumerKeys(), d);
+    /** Locks every known consumer out for d from its next token request on (that request already refused). */
+    public void lockTwitterFromNextCallFor(Duration d) {
+        twitterLimiter.lockFromNextCall(Directory.consumerKeys(), d);
     }
 
     /** Zeroes counters and rate-limit state; issued tokens stay valid. */
@@ -152,6 +169,7 @@ public final class EmulatedIdp implements AutoCloseable {
         counters.reset();
         eloquaLimiter.reset();
         twitterLimiter.reset();
+        flakyTwitter.reset();
     }
 
     @Override

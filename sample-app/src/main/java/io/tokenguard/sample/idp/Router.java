@@ -13,9 +13,11 @@ import java.util.Map;
  */
 final class Router implements HttpHandler {
     private final Map<String, Endpoint> routes;
+    private final Counters counters;
 
-    Router(Map<String, Endpoint> routes) {
+    Router(Map<String, Endpoint> routes, Counters counters) {
         this.routes = Map.copyOf(routes);
+        this.counters = counters;
     }
 
     @Override
@@ -27,6 +29,7 @@ final class Router implements HttpHandler {
             }
             IdpRequest request = new IdpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body);
+            counters.hit(request);
             send(exchange, answer(request));
         } finally {
             exchange.close();

@@ -16,8 +16,8 @@ final class TwitterRateLimiter {
     private static final class State {
         final Deque<Long> calls = new ArrayDeque<>();
         long lockedUntil;
-        /** A lockout (ms) that the next call starts; 0 when none is armed. */
-        long lockAtNextCallMillis;
+        /** A lockout that starts at this consumer's next call (tests: independent of a JVM's start-up time). */
+        long pendingLockMillis;
     }
 
     private final Clock clock;
@@ -37,13 +37,11 @@ final class TwitterRateLimiter {
     synchronized boolean allow(String consumerKey) {
         long now = clock.millis();
         State s = states.computeIfAbsent(consumerKey, k -> new State());
-        if (now < s.lockedUntil) {
-            return false;
+        if (s.pendingLockMillis > 0) {
+            s.lockedUntil = now + s.pendingLockMillis;
+            s.pendingLockMillis = 0;
         }
-        if (s.lockAtNextCallMillis > 0) {
-            s.lockedUntil = now + s.lockAtNextCallMillis;
-            s.lockAtNextCallMillis = 0;
-            s.calls.clear();
+        if (now < s.lockedUntil) {
             return false;
         }
         while (!s.calls.isEmpty() && s.calls.peekFirst() <= now - window.toMillis()) {
@@ -68,11 +66,10 @@ final class TwitterRateLimiter {
         }
     }
 
-    /** The next call of each consumer trips the lockout, which lasts d from that call on. */
-    synchronized void lockAtNextCall(Iterable<String> consumerKeys, Duration d) {
+    synchronized void lockFromNextCall(Iterable<String> consumerKeys, Duration d) {
         for (String key : consumerKeys) {
             State s = states.computeIfAbsent(key, k -> new State());
-            s.lockAtNextCallMillis = d.toMillis();
+            s.pendingLockMillis = d.toMillis();
             s.calls.clear();
         }
     }

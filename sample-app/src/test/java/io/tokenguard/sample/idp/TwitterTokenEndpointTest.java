@@ -97,9 +97,9 @@ class TwitterTokenEndpointTest {
     }
 
     @Test
-    void anArmedLockoutStartsAtTheNextCall() {
-        idp.lockTwitterAtNextCallFor(Duration.ofSeconds(5));
-        clock.advance(Duration.ofSeconds(60));
+    void aLockFromTheNextCallStartsAtThatCallHoweverLateItComes() {
+        idp.lockTwitterFromNextCallFor(Duration.ofSeconds(5));
+        clock.advance(Duration.ofMinutes(10));
         assertThat(bearer("sample-consumer").statusCode()).isEqualTo(403);
         clock.advance(Duration.ofSeconds(4));
         assertThat(bearer("sample-consumer").statusCode()).isEqualTo(403);

@@ -1,0 +1,242 @@
+package io.tokenguard.agent.instrument.apache5;
+
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.core5.concurrent.BasicFuture;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.impl.BasicEntityDetails;
+import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.apache.hc.core5.http.nio.AsyncPushConsumer;
+import org.apache.hc.core5.http.nio.AsyncRequestProducer;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
+import org.apache.hc.core5.http.nio.HandlerFactory;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http.protocol.HttpContext;
+
+/**
+ * Apache HttpClient 5 async adapter, defined in a child of the app's HttpClient loader. The request is
+ * read from the caller's producer (only a repeatable one that produces its body at once; anything else
+ * passes untouched), the upstream send is the client's own execute with an equal byte producer, and
+ * every answer reaches the caller through its own consumer and callback. No thread waits: the answer is
+ * delivered on whichever thread completes the guard's future (a reactor thread for an upstream answer).
+ */
+public final class GuardedAsyncExecution {
+    private static final ThreadLocal<Boolean> SENDING_UPSTREAM = new ThreadLocal<>();
+
+    private GuardedAsyncExecution() {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Object execute(Object client, Object target, Object producer, Object consumer,
+                                 Object pushHandlerFactory, Object context, Object callback) throws Exception {
+        GuardDelegate guard = Bridge.delegate();
+        if (guard == null || SENDING_UPSTREAM.get() != null || !(client instanceof CloseableHttpAsyncClient)
+                || !(producer instanceof AsyncRequestProducer) || !(consumer instanceof AsyncResponseConsumer)
+                || !((AsyncRequestProducer) producer).isRepeatable()) {
+            return null;
+        }
+        AsyncRequestProducer requestProducer = (AsyncRequestProducer) producer;
+        Captured captured = new Captured();
+        requestProducer.sendRequest((request, entity, ctx) -> {
+            captured.request = request;
+            captured.entity = entity;
+        }, (HttpContext) context);
+        URI uri = captured.request == null ? null : uri((HttpHost) target, captured.request);
+        if (uri == null || !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+            return null;
+        }
+        byte[] body = captured.entity == null ? new byte[0] : drain(requestProducer, guard.captureMaxBytes());
+        // Repeatable: rewound for whoever produces it next (the pass-through send, or nobody).
+        requestProducer.releaseResources();
+        if (body == null) {
+            return null;
+        }
+        HttpRequest request = captured.request;
+        ContentType type = captured.entity == null || captured.entity.getContentType() == null ? null
+                : ContentType.parse(captured.entity.getContentType());
+        CloseableHttpAsyncClient httpClient = (CloseableHttpAsyncClient) client;
+        BasicFuture<Object> answerFuture = new BasicFuture<>((FutureCallback<Object>) callback);
+        TokenHttpRequest tokenRequest = new TokenHttpRequest(request.getMethod(), uri.toURL(),
+                headers(request, captured.entity), body, 0);
+        Bridge.exchangeAsync(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target, request,
+                        captured.entity == null ? null : new BasicAsyncEntityProducer(body, type),
+                        (HandlerFactory<AsyncPushConsumer>) pushHandlerFactory, (HttpContext) context))
+                .whenComplete((answer, error) -> deliver(answer, error, (AsyncResponseConsumer<Object>) consumer,
+                        (HttpContext) context, answerFuture));
+        return (Future) answerFuture;
+    }
+
+    private static final class Captured {
+        HttpRequest request;
+        EntityDetails entity;
+    }
+
+    /** The body, or null when it does not come at once or is over the limit. */
+    private static byte[] drain(AsyncRequestProducer producer, int limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean[] ended = new boolean[1];
+        DataStreamChannel channel = new DataStreamChannel() {
+            @Override
+            public void requestOutput() {
+            }
+
+            @Override
+            public int write(ByteBuffer src) {
+                int n = src.remaining();
+                byte[] chunk = new byte[n];
+                src.get(chunk);
+                out.write(chunk, 0, n);
+                return n;
+            }
+
+            @Override
+            public void endStream(List<? extends Header> trailers) {
+                ended[0] = true;
+            }
+
+            @Override
+            public void endStream() {
+                ended[0] = true;
+            }
+        };
+        // A producer that has data now produces it in a few rounds; one that waits for more is left alone.
+        for (int round = 0; round < 1024 && !ended[0] && out.size() <= limit; round++) {
+            producer.produce(channel);
+        }
+        return ended[0] && out.size() <= limit ? out.toByteArray() : null;
+    }
+
+    private static URI uri(HttpHost target, HttpRequest request) {
+        try {
+            URI uri = request.getUri();
+            if (!uri.isAbsolute() && target != null) {
+                uri = new URI(target.toURI() + uri);
+            }
+            return uri.isAbsolute() ? uri : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static HttpHeaders headers(HttpRequest request, EntityDetails entity) {
+        HttpHeaders.Builder b = HttpHeaders.builder();
+        for (Header h : request.getHeaders()) {
+            b.add(h.getName(), h.getValue());
+        }
+        if (entity != null && entity.getContentType() != null && request.getFirstHeader("Content-Type") == null) {
+            b.add("Content-Type", entity.getContentType());
+        }
+        return b.build();
+    }
+
+    private static CompletableFuture<TokenHttpResponse> sendUpstream(CloseableHttpAsyncClient client, HttpHost target,
+            HttpRequest request, BasicAsyncEntityProducer entity, HandlerFactory<AsyncPushConsumer> push,
+            HttpContext context) {
+        CompletableFuture<TokenHttpResponse> result = new CompletableFuture<>();
+        SENDING_UPSTREAM.set(Boolean.TRUE);
+        try {
+            client.execute(target, new BasicRequestProducer(request, entity), SimpleResponseConsumer.create(), push,
+                    context, new FutureCallback<SimpleHttpResponse>() {
+                        @Override
+                        public void completed(SimpleHttpResponse r) {
+                            HttpHeaders.Builder b = HttpHeaders.builder();
+                            for (Header h : r.getHeaders()) {
+                                b.add(h.getName(), h.getValue());
+                            }
+                            byte[] bytes = r.getBodyBytes();
+                            result.complete(new TokenHttpResponse(r.getCode(), r.getReasonPhrase(), b.build(),
+                                    bytes == null ? new byte[0] : bytes, ResponseSource.UPSTREAM));
+                        }
+
+                        @Override
+                        public void failed(Exception e) {
+                            result.completeExceptionally(e);
+                        }
+
+                        @Override
+                        public void cancelled() {
+                            result.cancel(false);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        } finally {
+            SENDING_UPSTREAM.remove();
+        }
+        return result;
+    }
+
+    /** Feeds the answer through the caller's own consumer, which completes the caller's future and callback. */
+    private static void deliver(TokenHttpResponse answer, Throwable error, AsyncResponseConsumer<Object> consumer,
+                                HttpContext context, BasicFuture<Object> future) {
+        try {
+            if (error != null) {
+                Exception e = unwrap(error);
+                consumer.failed(e);
+                future.failed(e);
+                return;
+            }
+            BasicHttpResponse response = new BasicHttpResponse(answer.status(), answer.reason());
+            HttpHeaders h = answer.headers();
+            for (int i = 0; i < h.size(); i++) {
+                response.addHeader(h.name(i), h.value(i));
+            }
+            byte[] body = answer.body();
+            String type = h.first("Content-Type");
+            EntityDetails entity = body.length == 0 ? null
+                    : new BasicEntityDetails(body.length, type == null ? null : ContentType.parse(type));
+            consumer.consumeResponse(response, entity, context, new FutureCallback<Object>() {
+                @Override
+                public void completed(Object result) {
+                    future.completed(result);
+                }
+
+                @Override
+                public void failed(Exception e) {
+                    future.failed(e);
+                }
+
+                @Override
+                public void cancelled() {
+                    future.cancel();
+                }
+            });
+            if (entity != null) {
+                consumer.consume(ByteBuffer.wrap(body));
+                consumer.streamEnd(null);
+            }
+        } catch (Exception e) {
+            consumer.failed(e);
+            future.failed(e);
+        } finally {
+            consumer.releaseResources();
+        }
+    }
+
+    private static Exception unwrap(Throwable error) {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return t instanceof Exception ? (Exception) t : new IOException(t);
+    }
+}
