@@ -12,7 +12,15 @@ import javax.crypto.spec.SecretKeySpec;
  * dump or a metric never holds a credential, and the hashes mean nothing outside this JVM.
  */
 final class IdentityHasher {
+    private static final String ALGORITHM = "HmacSHA256";
+
     private final byte[] key;
+    /**
+     * Keyed once and never updated; every hash starts from a clone of it. Mac.getInstance + init on
+     * each hash (three per token request) was most of a cache hit's own work: a JCA provider lookup
+     * and the key set-up, each time. Null when the provider's Mac cannot be cloned.
+     */
+    private final Mac prototype;
 
     IdentityHasher() {
         this(randomKey());
@@ -20,6 +28,7 @@ final class IdentityHasher {
 
     IdentityHasher(byte[] key) {
         this.key = key.clone();
+        this.prototype = cloneable(freshMac(this.key));
     }
 
     private static byte[] randomKey() {
@@ -30,12 +39,33 @@ final class IdentityHasher {
 
     /** Starts a hash over length-prefixed fields, so ("ab","c") and ("a","bc") never collide. */
     Builder newHash() {
+        if (prototype != null) {
+            try {
+                // Cloning only reads the prototype, so threads may clone it at the same time.
+                return new Builder((Mac) prototype.clone());
+            } catch (CloneNotSupportedException e) {
+                // Not expected after cloneable() said yes; a fresh Mac gives the same hash.
+            }
+        }
+        return new Builder(freshMac(key));
+    }
+
+    private static Mac freshMac(byte[] key) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return new Builder(mac);
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(key, ALGORITHM));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private static Mac cloneable(Mac mac) {
+        try {
+            mac.clone();
+            return mac;
+        } catch (CloneNotSupportedException e) {
+            return null;
         }
     }
 
