@@ -1,6 +1,7 @@
 package io.tokenguard.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -28,7 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * both sides alike, and writes the table with the machine it ran on to {@code it/bench/results}.
  *
  * <pre>
- * java -jar it/bench/target/tokenguard-bench.jar overhead|cachehit|storm|all [--forks 2] [--warmup 3]
+ * java -jar it/bench/target/tokenguard-bench.jar overhead|cachehit|storm|all [--forks 2] [--warmup 5]
  *      [--iterations 5] [--seconds 1] [--clients a,b] [--threads 1,8,64,512] [--jvm path/to/java]
  *      [--agent agent/target/tokenguard-agent.jar] [--out it/bench/results] [--note "text"]
  * </pre>
@@ -72,26 +74,28 @@ public final class BenchMain {
     private void overhead() throws RunnerException {
         report.line("## Non-token request, loopback GET, average time per request (lower is better)");
         report.line("");
-        report.line("| client | without agent (µs) | with agent (µs) | ratio agent/none | per-fork ratios "
-                + "| allocated B/request without / with |");
-        report.line("|---|---:|---:|---:|---|---:|");
+        report.line("| client | wall µs/request without / with | wall ratio | per-fork wall ratios "
+                + "| CPU µs/request without / with | CPU ratio | allocated B/request without / with |");
+        report.line("|---|---:|---:|---|---:|---:|---:|");
         for (String client : settings.clients) {
             Paired p = paired(NonTokenRequestBench.class, "request", "client", client);
-            report.line(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.4f | %s | %.0f / %.0f |", client,
-                    p.base.mean(), p.agent.mean(), p.agent.mean() / p.base.mean(), p.perForkRatios(),
+            report.line(String.format(Locale.ROOT, "| %s | %.2f / %.2f | %.4f | %s | %.2f / %.2f | %.4f | %.0f / %.0f |",
+                    client, p.base.mean(), p.agent.mean(), p.agent.mean() / p.base.mean(), p.perForkRatios(),
+                    p.base.cpuPerOp(), p.agent.cpuPerOp(), p.agent.cpuPerOp() / p.base.cpuPerOp(),
                     p.base.allocatedPerOp(), p.agent.allocatedPerOp()));
         }
         report.line("");
         report.line("## Fast path alone: `URL.openConnection()` without connecting (lower is better)");
         report.line("");
-        report.line("| URL | without agent (ns) | with agent (ns) | ratio agent/none | added (ns) | per-fork ratios "
-                + "| allocated B/call without / with |");
-        report.line("|---|---:|---:|---:|---:|---|---:|");
+        report.line("| URL | wall ns/call without / with | wall ratio | per-fork wall ratios "
+                + "| CPU ns/call without / with | CPU ratio | allocated B/call without / with |");
+        report.line("|---|---:|---:|---|---:|---:|---:|");
         for (String method : List.of("apiUrl", "tokenLikeUrl")) {
             Paired p = paired(OpenConnectionBench.class, method, null, null);
-            report.line(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.4f | %.1f | %s | %.0f / %.0f |", method,
-                    p.base.mean(), p.agent.mean(), p.agent.mean() / p.base.mean(), p.agent.mean() - p.base.mean(),
-                    p.perForkRatios(), p.base.allocatedPerOp(), p.agent.allocatedPerOp()));
+            report.line(String.format(Locale.ROOT, "| %s | %.1f / %.1f | %.4f | %s | %.1f / %.1f | %.4f | %.0f / %.0f |",
+                    method, p.base.mean(), p.agent.mean(), p.agent.mean() / p.base.mean(), p.perForkRatios(),
+                    p.base.cpuPerOp() * 1000, p.agent.cpuPerOp() * 1000, p.agent.cpuPerOp() / p.base.cpuPerOp(),
+                    p.base.allocatedPerOp(), p.agent.allocatedPerOp()));
         }
         report.line("");
         report.line("`apiUrl` = `http://127.0.0.1:8080/api/v2/customers/42`; `tokenLikeUrl` = "
@@ -103,13 +107,17 @@ public final class BenchMain {
     private void cacheHit() throws RunnerException {
         report.line("## Token request: real round trip to the emulated IdP (no agent) vs cache hit (agent)");
         report.line("");
-        report.line("| client | round trip p50 / p99 / mean (µs) | cache hit p50 / p99 / mean (µs) | speed-up (p50) | speed-up (mean) |");
-        report.line("|---|---:|---:|---:|---:|");
+        report.line("| client | round trip p50 / p99 / mean (µs) | cache hit p50 / p99 / mean (µs) | speed-up (p50) "
+                + "| speed-up (mean) | CPU µs/request round trip / cache hit | speed-up (CPU) | allocated B/request round trip / cache hit |");
+        report.line("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (String client : settings.clients) {
             Paired p = paired(CacheHitBench.class, "token", "client", client);
-            report.line(String.format(Locale.ROOT, "| %s | %.1f / %.1f / %.1f | %.2f / %.2f / %.2f | %.0f× | %.0f× |",
+            report.line(String.format(Locale.ROOT,
+                    "| %s | %.1f / %.1f / %.1f | %.2f / %.2f / %.2f | %.1f× | %.1f× | %.2f / %.2f | %.1f× | %.0f / %.0f |",
                     client, p.base.p50(), p.base.p99(), p.base.mean(), p.agent.p50(), p.agent.p99(), p.agent.mean(),
-                    p.base.p50() / p.agent.p50(), p.base.mean() / p.agent.mean()));
+                    p.base.p50() / p.agent.p50(), p.base.mean() / p.agent.mean(), p.base.cpuPerOp(),
+                    p.agent.cpuPerOp(), p.base.cpuPerOp() / p.agent.cpuPerOp(), p.base.allocatedPerOp(),
+                    p.agent.allocatedPerOp()));
         }
         report.line("");
         report.line("JMH SampleTime; percentiles are the mean over forks of each fork's percentile. "
@@ -117,24 +125,68 @@ public final class BenchMain {
     }
 
     /** Benchmark 4: cache hits per second through HttpURLConnection under many threads, agent only. */
-    private void storm() throws RunnerException {
+    private void storm() throws IOException, InterruptedException {
         report.line("## Storm: token requests answered per second, HttpURLConnection, agent attached, all cache hits");
         report.line("");
-        report.line("| identities | threads | requests/s (mean over forks) | per fork |");
-        report.line("|---:|---:|---:|---|");
-        for (String identities : List.of("1", "1000")) {
-            for (int threads : settings.threads) {
-                Series agent = new Series();
-                for (int f = 0; f < settings.forks; f++) {
-                    agent.add(run(StormBench.class, "token", "identities", identities, true, threads));
-                }
-                report.line(String.format(Locale.ROOT, "| %s | %d | %.0f | %s |", identities, threads, agent.mean(),
-                        agent.scores()));
+        report.line("| identities | threads | requests/s (mean over runs) | per run | CPU µs/request per run |");
+        report.line("|---:|---:|---:|---|---|");
+        List<List<String[]>> runs = new ArrayList<>();
+        for (int f = 0; f < settings.forks; f++) {
+            runs.add(stormRun());
+        }
+        for (int row = 0; row < runs.get(0).size(); row++) {
+            String[] first = runs.get(0).get(row);
+            double sum = 0;
+            StringBuilder rates = new StringBuilder();
+            StringBuilder cpu = new StringBuilder();
+            for (List<String[]> run : runs) {
+                String[] r = run.get(row);
+                sum += Double.parseDouble(r[3]);
+                rates.append(rates.length() == 0 ? "" : ", ").append(r[3]);
+                cpu.append(cpu.length() == 0 ? "" : ", ").append(r[4]);
             }
+            report.line(String.format(Locale.ROOT, "| %s | %s | %.0f | %s | %s |", first[1], first[2], sum / runs.size(),
+                    rates, cpu));
         }
         report.line("");
-        report.line("Each identity is fetched once in setup; the trial fails unless the token server saw exactly "
-                + "one call per identity.");
+        report.line("Timed harness (StormHarness), " + settings.forks + " JVM run(s), " + settings.warmup
+                + " s warm-up and " + settings.iterations * settings.seconds + " s measured per row; each identity "
+                + "is fetched once first and the run fails unless the token server saw exactly one call per identity. "
+                + "Identities: distinct client credentials (Basic header), so distinct cache entries.");
+    }
+
+    /** One agent-attached JVM running StormHarness; its ROW lines. */
+    private List<String[]> stormRun() throws IOException, InterruptedException {
+        String javaBin = settings.jvm != null ? settings.jvm
+                : Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Paths.get(URI.create(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toString()))
+                .toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xms512m", "-Xmx512m", "-javaagent:" + settings.agent,
+                "-D" + AgentState.PROPERTY + "=true",
+                "-Dtokenguard.endpoints.bench.url=http://127.0.0.1:*" + LocalServer.TOKEN_PATH,
+                "-cp", jar, StormHarness.class.getName(), "1,1000",
+                settings.threads.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                String.valueOf(settings.warmup), String.valueOf(settings.iterations * settings.seconds)));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String[]> rows = new ArrayList<>();
+        StringBuilder output = new StringBuilder();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                output.append(line).append('\n');
+                if (line.startsWith("JVM ")) {
+                    report.jvm = line.substring(4);
+                }
+                if (line.startsWith("ROW ")) {
+                    rows.add(line.split(" "));
+                    System.out.println("StormHarness " + line);
+                }
+            }
+        }
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("StormHarness failed:\n" + output);
+        }
+        return rows;
     }
 
     private Paired paired(Class<?> type, String method, String param, String value) throws RunnerException {
@@ -161,7 +213,9 @@ public final class BenchMain {
                 .verbosity(VerboseMode.SILENT)
                 .jvmArgs("-Xms512m", "-Xmx512m")
                 // Bytes allocated per operation: unlike time, not blurred by other load on the machine.
-                .addProfiler(GCProfiler.class);
+                .addProfiler(GCProfiler.class)
+                // CPU per operation: what a request costs, whatever else the machine is running.
+                .addProfiler(CpuPerOpProfiler.class);
         if (settings.jvm != null) {
             o.jvm(settings.jvm);
         }
@@ -194,7 +248,7 @@ public final class BenchMain {
     static final class Settings {
         String suite;
         int forks = 2;
-        int warmup = 3;
+        int warmup = 5;
         int iterations = 5;
         int seconds = 1;
         List<String> clients = CLIENTS;
@@ -221,7 +275,7 @@ public final class BenchMain {
                     case "--seconds": s.seconds = Integer.parseInt(v); break;
                     case "--clients": s.clients = Arrays.asList(v.split(",")); break;
                     case "--threads":
-                        s.threads = Arrays.stream(v.split(",")).map(Integer::valueOf).collect(java.util.stream.Collectors.toList());
+                        s.threads = Arrays.stream(v.split(",")).map(Integer::valueOf).collect(Collectors.toList());
                         break;
                     case "--jvm": s.jvm = v; break;
                     case "--agent": s.agent = Paths.get(v); break;
@@ -272,14 +326,33 @@ public final class BenchMain {
 
         /** JMH's gc.alloc.rate.norm: bytes allocated per benchmark operation, mean over forks. */
         double allocatedPerOp() {
+            return secondary("gc.alloc.rate.norm");
+        }
+
+        /** Process CPU µs per operation ({@link CpuPerOpProfiler}), mean over forks. */
+        double cpuPerOp() {
+            return secondary(CpuPerOpProfiler.NAME);
+        }
+
+        private double secondary(String name) {
             return results.stream().mapToDouble(r -> {
                 for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
-                    if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                    if (e.getKey().endsWith(name)) {
                         return e.getValue().getScore();
                     }
                 }
                 return Double.NaN;
             }).average().orElse(Double.NaN);
+        }
+
+        String cpuScores() {
+            StringBuilder b = new StringBuilder();
+            for (RunResult r : results) {
+                Series one = new Series();
+                one.add(r);
+                b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", one.cpuPerOp()));
+            }
+            return b.toString();
         }
 
         double p50() {
@@ -313,6 +386,7 @@ public final class BenchMain {
         private final Instant started = Instant.now();
         private final List<String> lines = new ArrayList<>();
         private String jvm = "";
+
 
         Report(String suite, Settings settings) {
             this.suite = suite;
