@@ -29,6 +29,7 @@ public final class AgentSettings {
     private final String eventsFile;
     private final String reportJson;
     private final int failExitCode;
+    private final List<String> testFailStages;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -46,6 +47,7 @@ public final class AgentSettings {
         this.eventsFile = b.eventsFile;
         this.reportJson = b.reportJson;
         this.failExitCode = b.failExitCode;
+        this.testFailStages = Collections.unmodifiableList(new ArrayList<>(b.testFailStages));
     }
 
     public static Builder builder() {
@@ -118,6 +120,15 @@ public final class AgentSettings {
         return failExitCode;
     }
 
+    /**
+     * TESTS ONLY ({@code tokenguard.test.fail-stage}): names of the stages that throw on purpose
+     * (see io.tokenguard.bootstrap.TestFaults); empty, the default, injects nothing. Names rather
+     * than TestFaults bits because settings are read before the bootstrap classes are loadable.
+     */
+    public List<String> testFailStages() {
+        return testFailStages;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -134,6 +145,13 @@ public final class AgentSettings {
         private String eventsFile;
         private String reportJson;
         private int failExitCode;
+        private List<String> testFailStages = Collections.emptyList();
+
+        /** TESTS ONLY: names of the stages that throw on purpose. */
+        public Builder testFailStages(List<String> value) {
+            this.testFailStages = value;
+            return this;
+        }
 
         public Builder metricsJmx(boolean value) {
             this.metricsJmx = value;

@@ -9,6 +9,7 @@ import io.tokenguard.agent.catalog.UrlPattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,9 @@ final class SettingsReader {
         b.reportJson(value(ConfigKeys.REPORT_JSON, (String) null, "a file path", SettingsReader::nonEmpty));
         b.failExitCode(value(ConfigKeys.GUARDRAIL_FAIL_EXIT_CODE, 0, "an exit status from 1 to 255",
                 t -> intIn(t, 1, 255)));
+        b.testFailStages(value(ConfigKeys.TEST_FAIL_STAGE, Collections.<String>emptyList(),
+                "a comma-separated list of stages (" + String.join(", ", ConfigKeys.TEST_STAGES) + "); for tests only",
+                SettingsReader::stages));
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {
@@ -223,6 +227,15 @@ final class SettingsReader {
             }
         }
         return out;
+    }
+
+    /** Known stage names only; an unknown name makes the whole value invalid. */
+    private static List<String> stages(String list) {
+        List<String> stages = lowerCaseList(list);
+        if (stages.isEmpty() || !ConfigKeys.TEST_STAGES.containsAll(stages)) {
+            throw new IllegalArgumentException(list);
+        }
+        return stages;
     }
 
     private static List<String> lowerCaseList(String list) {

@@ -1,16 +1,22 @@
 package io.tokenguard.agent.guard;
 
+import io.tokenguard.bootstrap.TestFaults;
+
 /** Telemetry must never break a request: every call is shielded, faults reported once via onFault. */
 final class SafeListener implements GuardListener {
     private final GuardListener delegate;
+    /** TestFaults stages armed by tokenguard.test.fail-stage (tests only): TELEMETRY makes every call below throw. */
+    private final int testFaults;
 
-    SafeListener(GuardListener delegate) {
+    SafeListener(GuardListener delegate, int testFaults) {
         this.delegate = delegate == null ? GuardListener.NONE : delegate;
+        this.testFaults = testFaults;
     }
 
     @Override
     public void onRequest(String endpoint, String grant, String client, String outcome) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onRequest(endpoint, grant, client, outcome);
         } catch (Throwable t) {
             fault(t);
@@ -20,6 +26,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onUpstream(String endpoint, int status, long durationNanos) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onUpstream(endpoint, status, durationNanos);
         } catch (Throwable t) {
             fault(t);
@@ -29,6 +36,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onViolation(Violation violation) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onViolation(violation);
         } catch (Throwable t) {
             fault(t);
