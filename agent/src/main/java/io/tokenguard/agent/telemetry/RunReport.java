@@ -27,17 +27,20 @@ public final class RunReport {
     private final String mode;
     private final Map<String, long[]> rows;
     private final List<String> reasons;
+    private final Map<String, Long> agentErrors;
 
-    private RunReport(String mode, Map<String, long[]> rows, List<String> reasons) {
+    private RunReport(String mode, Map<String, long[]> rows, List<String> reasons, Map<String, Long> agentErrors) {
         this.mode = mode;
         this.rows = rows;
         this.reasons = reasons;
+        this.agentErrors = agentErrors;
     }
 
     /** The report of a run; registry is null when the telemetry never started. */
     public static RunReport of(MeterRegistry registry, String mode) {
         if (registry == null) {
-            return new RunReport(mode, Collections.<String, long[]>emptyMap(), Collections.<String>emptyList());
+            return new RunReport(mode, Collections.<String, long[]>emptyMap(), Collections.<String>emptyList(),
+                    Collections.<String, Long>emptyMap());
         }
         Map<String, Long> byKind = new TreeMap<>();
         for (Counter c : registry.find("tokenguard.violations").counters()) {
@@ -52,7 +55,7 @@ public final class RunReport {
         for (Map.Entry<String, Long> e : byKind.entrySet()) {
             reasons.add(e.getKey() + " x" + e.getValue());
         }
-        return new RunReport(mode, ExitSummary.rows(registry), reasons);
+        return new RunReport(mode, ExitSummary.rows(registry), reasons, ExitSummary.agentErrors(registry));
     }
 
     public boolean failed() {
@@ -87,6 +90,11 @@ public final class RunReport {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeObjectFieldStart("agentErrors");
+            for (Map.Entry<String, Long> e : agentErrors.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
             g.writeStringField("verdict", failed() ? "fail" : "pass");
             if (failed()) {
                 g.writeArrayFieldStart("reasons");
