@@ -46,7 +46,7 @@ public final class SampleApp {
         if (options.probe != null) {
             return Probe.run(options, out);
         }
-        HttpCall.client = options.client;
+        HttpCall.client = options.clientOf(1);
         if (options.useLibraries) {
             OwnLibraries.use(out);
         }
@@ -89,6 +89,7 @@ public final class SampleApp {
             if (round == 2 && options.attachAgent != null) {
                 attachAgent(options.attachAgent, out);
             }
+            HttpCall.client = options.clientOf(round);
             Tally tally = workload.runRound();
             Map<String, Integer> after = stats.snapshot();
             IdpStats.apply(tally, before, after);
@@ -96,7 +97,7 @@ public final class SampleApp {
             rounds.add(tally);
             total.addAll(tally);
             if (!options.quiet && options.rounds > 1) {
-                Report.table(out, "round " + round + ":", tally);
+                Report.table(out, "round " + round + " (" + options.clientOf(round) + "):", tally);
             }
         }
         IdpStats.apply(total, first, before);
@@ -104,7 +105,7 @@ public final class SampleApp {
         if (!options.quiet) {
             Report.table(out, options.rounds > 1 ? "total:" : "result:", total);
         }
-        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis));
+        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, options, elapsedMillis));
         out.flush();
         return total.errors() == 0 ? EXIT_OK : EXIT_ERRORS;
     }
