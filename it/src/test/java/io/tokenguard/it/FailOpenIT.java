@@ -130,6 +130,8 @@ class FailOpenIT extends AgainstEmulatedIdp {
             }
         }
         assertThat(logged).as(run.toString()).containsExactly(stage);
+        // Nothing else speaks up either: no stack trace, no library warning per request.
+        assertThat(run.stderr).doesNotContain("Exception", "\tat ");
         assertThat(run.stderr).contains("tokenguard.test.fail-stage=" + stage);
 
         Map<String, Object> json = (Map<String, Object>) Json.parse(
