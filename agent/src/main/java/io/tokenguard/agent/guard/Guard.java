@@ -130,7 +130,7 @@ public final class Guard {
         }
         led.whenComplete((outcome, error) -> {
             if (error != null) {
-                mine.completeExceptionally(Futures.unwrap(error));
+                mine.completeExceptionally(new LeaderFailed(Futures.unwrap(error)));
             } else {
                 mine.complete(outcome);
             }
@@ -148,7 +148,7 @@ public final class Guard {
         }
         CompletableFuture<TokenHttpResponse> served = view.handle((outcome, error) -> {
             if (error != null) {
-                Throwable cause = Futures.unwrap(error);
+                Throwable cause = LeaderFailed.unwrap(Futures.unwrap(error));
                 throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()
                         : cause instanceof IOException ? FollowerFailures.copyOf((IOException) cause) : cause);
             }

@@ -188,6 +188,43 @@ class GuardFaultTest {
         assertThat(listener.stages).containsExactly("throttle");
     }
 
+    /** The app's own logging must not hear from the token cache when a token request fails. */
+    @Test
+    void aFailedUpstreamCallIsNotLoggedByTheCache() throws Exception {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        root.addHandler(handler);
+        try {
+            // No limit on this rule: both requests reach the (failing) provider.
+            EndpointRule twitter = TestRequests.twitter();
+            Guard guard = new Guard(TestRequests.settings(Mode.ENFORCE, twitter), clock, listener);
+            idp.failure = new java.net.ConnectException("Connection refused");
+            for (int i = 0; i < 2; i++) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> guard.exchange(twitter, TestRequests.twitterBearer("app"), idp.upstream()))
+                        .isInstanceOf(java.net.ConnectException.class);
+            }
+            assertThat(idp.calls).hasValue(2);
+        } finally {
+            root.removeHandler(handler);
+        }
+        assertThat(records).isEmpty();
+    }
+
     private static AsyncUpstream async(FakeIdp idp) {
         return () -> {
             try {
