@@ -105,7 +105,8 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                         Bridge.fault("synthetic", t);
                         if (version.isDone()) {
                             // This call went upstream already: never send it twice.
-                            return CompletableFuture.failedFuture(new IOException("TokenGuard could not build the response", t));
+                            return CompletableFuture.failedFuture(
+                                    new IOException("TokenGuard could not build the response", t));
                         }
                         // Nothing was sent for this call: it goes upstream itself, as without TokenGuard.
                         return sendUnguarded(client, replay, handler);
