@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,17 +57,20 @@ class GuardCoalescingTest {
     /** Starts n callers; returns once all of them have at least joined the guard. */
     private List<Future<TokenHttpResponse>> startCallers(int n, GatedIdp gated, long timeoutMillis) throws Exception {
         List<Future<TokenHttpResponse>> results = new ArrayList<>();
-        AtomicInteger waiting = new AtomicInteger();
+        List<Thread> followers = new java.util.concurrent.CopyOnWriteArrayList<>();
         results.add(pool.submit(() -> guard.exchange(twitter, twitterBearer("app"), gated.upstream())));
         assertThat(gated.entered.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 1; i < n; i++) {
             results.add(pool.submit(() -> {
-                waiting.incrementAndGet();
+                followers.add(Thread.currentThread());
                 return guard.exchange(twitter, post(TWITTER_URL, basic("app", "app-secret"),
                         "application/x-www-form-urlencoded;charset=UTF-8", "grant_type=client_credentials",
                         timeoutMillis), gated.upstream());
             }));
         }
+        // A follower parked in a timed wait has joined the leader's entry (nothing before that parks).
+        org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> followers.size() == n - 1
+                && followers.stream().allMatch(t -> t.getState() == Thread.State.TIMED_WAITING));
         return results;
     }
 
