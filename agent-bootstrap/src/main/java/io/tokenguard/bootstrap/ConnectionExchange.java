@@ -314,7 +314,11 @@ final class ConnectionExchange {
             if (answer == null) {
                 throw new IllegalStateException("the guard answered null");
             }
-            serve(answer);
+            if (answer.source() == ResponseSource.UPSTREAM) {
+                serve(answer);
+            } else {
+                serveSynthetic(answer);
+            }
         } catch (IOException e) {
             if (e == bodyFailure && partial != null) {
                 // As without the agent: the status and headers, then the body breaks where it broke.
@@ -326,17 +330,30 @@ final class ConnectionExchange {
             if (e == realRuntimeFailure) {
                 runtimeFailure = e;
             } else {
-                recover(e);
+                recover(STAGE, e);
             }
         } catch (Throwable t) {
-            recover(t);
+            recover(STAGE, t);
         }
         return true;
     }
 
-    /** A fault in our own code after the exchange started: fall back to whatever the real connection can give. */
-    private void recover(Throwable t) {
-        Bridge.fault(STAGE, t);
+    /** Serves an answer this connection did not fetch itself (cache, coalesced, local); if that fails, recovers. */
+    private void serveSynthetic(TokenHttpResponse answer) {
+        try {
+            TestFaults.check(TestFaults.SYNTHETIC);
+            serve(answer);
+        } catch (Throwable t) {
+            recover("synthetic", t);
+        }
+    }
+
+    /**
+     * A fault in our own code after the exchange started: fall back to whatever the real connection
+     * can give, never sending twice: its own answer if it went upstream, else the real request.
+     */
+    private void recover(String stage, Throwable t) {
+        Bridge.fault(stage, t);
         try {
             if (replayed != null) {
                 serve(replayed);

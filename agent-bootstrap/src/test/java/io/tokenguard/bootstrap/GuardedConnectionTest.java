@@ -465,6 +465,42 @@ class GuardedConnectionTest {
     }
 
     @Test
+    void aFaultBuildingACachedAnswerSendsTheRealRequestInstead() throws IOException {
+        delegate.answer = (request, upstream) -> synthetic(200, "OK", "{\"access_token\":\"cached\"}");
+        TestFaults.arm(TestFaults.SYNTHETIC);
+        try {
+            for (int i = 0; i < 2; i++) { // a RuntimeException, then a LinkageError
+                GuardedHttpURLConnection c = wrap(url("/token/429"));
+                c.setDoOutput(true);
+                c.getOutputStream().write("a=b".getBytes(StandardCharsets.US_ASCII));
+                assertThat(c.getResponseCode()).isEqualTo(429);
+                assertThat(new String(c.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("{\"error\":\"slow_down\"}");
+            }
+        } finally {
+            TestFaults.arm(0);
+        }
+        assertThat(requests.get()).isEqualTo(2);
+        assertThat(received).allSatisfy(r -> assertThat(new String(r.body, StandardCharsets.US_ASCII)).isEqualTo("a=b"));
+        assertThat(delegate.faults).containsExactly("synthetic", "synthetic");
+    }
+
+    @Test
+    void aFaultBuildingAnAnswerNeverResendsARequestThatWentUpstream() throws IOException {
+        delegate.answer = (request, upstream) -> upstream.send().servedAs(ResponseSource.COALESCED);
+        TestFaults.arm(TestFaults.SYNTHETIC);
+        try {
+            GuardedHttpURLConnection c = wrap(url("/token/200"));
+            assertThat(c.getResponseCode()).isEqualTo(200);
+            assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(TOKEN_JSON);
+        } finally {
+            TestFaults.arm(0);
+        }
+        assertThat(requests.get()).isEqualTo(1);
+        assertThat(delegate.faults).containsExactly("synthetic");
+    }
+
+    @Test
     void aGuardAnsweringNullFallsBackToTheUpstreamAnswer() throws IOException {
         delegate.answer = (request, upstream) -> {
             upstream.send();

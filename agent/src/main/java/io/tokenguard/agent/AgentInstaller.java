@@ -9,6 +9,7 @@ import io.tokenguard.agent.telemetry.HtmlReport;
 import io.tokenguard.agent.telemetry.RunReport;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.TestFaults;
 import java.lang.instrument.Instrumentation;
 import java.util.Locale;
 
@@ -20,6 +21,12 @@ final class AgentInstaller {
     static void install(Instrumentation inst, AgentSettings settings, boolean attached) throws Exception {
         TokenGuardDelegate delegate = new TokenGuardDelegate(settings);
         Bridge.install(delegate);
+        if (!settings.testFailStages().isEmpty()) {
+            // Tests only: the adapters' stages are armed here, the engine's are read from the settings.
+            TestFaults.arm(TestFaults.mask(settings.testFailStages()));
+            AgentLog.warn("tokenguard.test.fail-stage=" + String.join(",", settings.testFailStages())
+                    + ": faults are injected on purpose (a test switch, never for production)");
+        }
         Instrumentations.install(inst);
         if (settings.prometheusPort() > 0) {
             // A scrape must answer before the first token request: start the telemetry now.

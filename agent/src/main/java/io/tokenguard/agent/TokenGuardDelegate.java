@@ -8,6 +8,7 @@ import io.tokenguard.agent.guard.GuardClock;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.Upstream;
@@ -22,17 +23,31 @@ import java.util.concurrent.CompletableFuture;
 final class TokenGuardDelegate implements GuardDelegate {
     private final AgentSettings settings;
     private final EndpointCatalog catalog;
+    /** TestFaults stages armed by tokenguard.test.fail-stage (tests only); 0 in production. */
+    private final int testFaults;
     private volatile Telemetry telemetry;
     private volatile Guard guard;
 
     TokenGuardDelegate(AgentSettings settings) {
         this.settings = settings;
         this.catalog = settings.catalog();
+        this.testFaults = TestFaults.mask(settings.testFailStages());
     }
 
+    /** Fail-open here, not in each caller: a fault in matching means "not a token endpoint" for every adapter. */
     @Override
     public boolean isTokenEndpoint(String scheme, String host, int port, String path) {
-        return catalog.match(scheme, host, port, path) != null;
+        try {
+            return match(scheme, host, port, path) != null;
+        } catch (Throwable t) {
+            fault("match", t);
+            return false;
+        }
+    }
+
+    private EndpointRule match(String scheme, String host, int port, String path) {
+        TestFaults.fire(testFaults, TestFaults.MATCH);
+        return catalog.match(scheme, host, port, path);
     }
 
     @Override
@@ -73,7 +88,7 @@ final class TokenGuardDelegate implements GuardDelegate {
     /** The rule guarding this request, or null (then it goes upstream untouched, also after a fault here). */
     private EndpointRule ruleFor(TokenHttpRequest request) {
         try {
-            return catalog.match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
+            return match(request.url().getProtocol(), request.url().getHost(), request.url().getPort(),
                     request.url().getPath());
         } catch (Throwable t) {
             fault("match", t);
@@ -83,7 +98,11 @@ final class TokenGuardDelegate implements GuardDelegate {
 
     @Override
     public void fault(String stage, Throwable error) {
-        telemetry().onFault(stage, error);
+        try {
+            telemetry().onFault(stage, error);
+        } catch (Throwable ignored) {
+            // Reporting a fault must never become one.
+        }
     }
 
     Optional<Telemetry> telemetryIfStarted() {

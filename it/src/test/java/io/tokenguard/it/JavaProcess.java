@@ -26,6 +26,7 @@ public final class JavaProcess {
 
     private final Jdk jdk;
     private boolean agent;
+    private Path agentJar = AGENT_JAR;
     private String agentArgs;
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private final List<String> appArgs = new ArrayList<>();
@@ -46,6 +47,13 @@ public final class JavaProcess {
 
     public JavaProcess withAgent() {
         this.agent = true;
+        return this;
+    }
+
+    /** Attaches this jar instead of the built one (e.g. a damaged copy). */
+    public JavaProcess withAgentJar(Path jar) {
+        this.agent = true;
+        this.agentJar = jar;
         return this;
     }
 
@@ -119,7 +127,7 @@ public final class JavaProcess {
         List<String> command = new ArrayList<>();
         command.add(jdk.javaExecutable().toString());
         if (agent) {
-            command.add("-javaagent:" + AGENT_JAR + (agentArgs == null ? "" : "=" + agentArgs));
+            command.add("-javaagent:" + agentJar + (agentArgs == null ? "" : "=" + agentArgs));
         }
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);

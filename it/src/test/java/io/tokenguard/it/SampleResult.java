@@ -57,6 +57,16 @@ public final class SampleResult {
         return ((Number) json.get("elapsedMs")).longValue();
     }
 
+    /** The clients of the rounds, in order, when the app ran several (--client a,b,c). */
+    @SuppressWarnings("unchecked")
+    public List<String> roundClients() {
+        List<String> clients = new java.util.ArrayList<>();
+        for (Object round : (List<Object>) json.get("rounds")) {
+            clients.add((String) ((Map<String, Object>) round).get("client"));
+        }
+        return clients;
+    }
+
     @SuppressWarnings("unchecked")
     private static Row row(Map<String, Object> holder, String provider, String identity) {
         for (Object o : (List<Object>) holder.get("rows")) {
@@ -98,6 +108,11 @@ public final class SampleResult {
         @SuppressWarnings("unchecked")
         public Map<String, Object> statuses() {
             return (Map<String, Object>) row.get("statuses");
+        }
+
+        /** Token calls the IdP counted for this row's identity while the app ran (this round's, in a round). */
+        public long idpCalls() {
+            return number("idpCalls");
         }
 
         public long apiOk() {

@@ -18,7 +18,7 @@ final class AppOptions {
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
-            "                  |apache5-async|apache5-async-producer]",
+            "                  |apache5-async|apache5-async-producer]   (a comma list: one round per client, in that order)",
             "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
             "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)");
 
@@ -42,7 +42,8 @@ final class AppOptions {
     String consumer = Credentials.DEFAULT_CONSUMER;
     String eloquaPath = "/auth/oauth2/token";
     String twitterPath = "/oauth2/token";
-    String client = "urlconnection";
+    /** The HTTP clients to use; with more than one, round N uses the Nth (one JVM exercises several adapters). */
+    List<String> clients = List.of("urlconnection");
     boolean quiet;
     /** Load mode: a round lasts this many seconds instead of --iterations; 0 = off. */
     int loadSeconds;
@@ -121,11 +122,13 @@ final class AppOptions {
                 iterations = number(name, value, 0);
                 break;
             case "--client":
-                if (!java.util.Arrays.asList(CLIENTS).contains(value)) {
-                    throw new IllegalArgumentException("--client wants one of " + String.join(", ", CLIENTS)
-                            + ", got " + value);
+                clients = list(value);
+                for (String c : clients) {
+                    if (!java.util.Arrays.asList(CLIENTS).contains(c)) {
+                        throw new IllegalArgumentException("--client wants one of " + String.join(", ", CLIENTS)
+                                + " (or a comma list of them), got " + c);
+                    }
                 }
-                client = value;
                 break;
             case "--users":
                 users = list(value);
@@ -180,7 +183,22 @@ final class AppOptions {
         }
     }
 
+    /** The client of a round (1-based): with several clients, one round each. */
+    String clientOf(int round) {
+        return clients.get((round - 1) % clients.size());
+    }
+
     private void check() {
+        if (clients.isEmpty()) {
+            throw new IllegalArgumentException("--client must name at least one client");
+        }
+        if (clients.size() > 1) {
+            if (rounds != 1 && rounds != clients.size()) {
+                throw new IllegalArgumentException("--rounds must be " + clients.size() + " (one per client) with --client "
+                        + String.join(",", clients));
+            }
+            rounds = clients.size();
+        }
         if (providers.contains("eloqua") && users.isEmpty()) {
             throw new IllegalArgumentException("--users must name at least one user");
         }

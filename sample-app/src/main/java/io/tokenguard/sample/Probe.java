@@ -35,9 +35,9 @@ final class Probe {
             String url = parts.length > 1 ? parts[1] : parts[0];
             String body = parts.length > 2 ? parts[2] : options.body;
             if (options.probes.size() > 1) {
-                out.println("probe: " + method + " " + url + " via " + options.client);
+                out.println("probe: " + method + " " + url + " via " + options.clientOf(1));
             }
-            int result = "urlconnection".equals(options.client) ? urlConnection(method, url, body, out)
+            int result = "urlconnection".equals(options.clientOf(1)) ? urlConnection(method, url, body, out)
                     : library(method, url, body, out);
             exit = Math.max(exit, result);
         }

@@ -44,7 +44,7 @@ final class Report {
         return b.length() == 0 ? "-" : b.toString();
     }
 
-    static String resultJson(boolean agent, Tally total, List<Tally> rounds, long elapsedMillis,
+    static String resultJson(boolean agent, Tally total, List<Tally> rounds, AppOptions options, long elapsedMillis,
                              List<String> newLiveThreads) {
         StringBuilder b = new StringBuilder("{\"agent\":").append(agent);
         b.append(",\"rows\":");
@@ -58,7 +58,8 @@ final class Report {
                 if (i > 0) {
                     b.append(',');
                 }
-                b.append("{\"round\":").append(i + 1).append(",\"rows\":");
+                b.append("{\"round\":").append(i + 1).append(",\"client\":").append(Json.quote(options.clientOf(i + 1)))
+                        .append(",\"rows\":");
                 rows(b, rounds.get(i));
                 b.append(",\"errors\":").append(rounds.get(i).errors()).append('}');
             }

@@ -43,7 +43,7 @@ public final class SampleApp {
             err.println(AppOptions.USAGE);
             return EXIT_USAGE;
         }
-        HttpCall.client = options.client;
+        HttpCall.client = options.clientOf(1);
         if (!options.probes.isEmpty()) {
             int probed = Probe.run(options, out);
             if (options.idp == null || probed != 0) {
@@ -76,7 +76,7 @@ public final class SampleApp {
         if (!options.quiet) {
             out.println("agent: " + (agent ? "attached" : "not attached"));
             out.println("idp: " + kind + " " + baseUrl);
-            out.println("client: " + options.client + " loaded by " + HttpCall.libraryLoader());
+            out.println("client: " + options.clientOf(1) + " loaded by " + HttpCall.libraryLoader());
         }
         Workload workload = new Workload(options, baseUrl);
         Tally total = new Tally(options);
@@ -94,6 +94,7 @@ public final class SampleApp {
             if (round == 2 && options.attachAgent != null) {
                 attachAgent(options.attachAgent, out);
             }
+            HttpCall.client = options.clientOf(round);
             Tally tally = options.loadSeconds > 0 ? LoadRound.run(workload, options) : workload.runRound();
             Map<String, Integer> after = stats.snapshot();
             IdpStats.apply(tally, before, after);
@@ -101,7 +102,7 @@ public final class SampleApp {
             rounds.add(tally);
             total.addAll(tally);
             if (!options.quiet && options.rounds > 1) {
-                Report.table(out, "round " + round + ":", tally);
+                Report.table(out, "round " + round + " (" + options.clientOf(round) + "):", tally);
             }
         }
         IdpStats.apply(total, first, before);
@@ -112,7 +113,7 @@ public final class SampleApp {
         if (options.printMBeans != null) {
             MBeanDump.print(out, options.printMBeans);
         }
-        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, elapsedMillis,
+        out.println(Report.RESULT_PREFIX + Report.resultJson(agent, total, rounds, options, elapsedMillis,
                 threads.startedSinceAndAlive()));
         out.flush();
         return total.errors() == 0 ? EXIT_OK : EXIT_ERRORS;

@@ -42,4 +42,18 @@ class AppOptionsTest {
         assertThatThrownBy(() -> AppOptions.parse(new String[] {"--nope", "1"})).hasMessageContaining("unknown");
         assertThatThrownBy(() -> AppOptions.parse(new String[] {"--api", "yes"})).hasMessageContaining("true or false");
     }
+
+    @Test
+    void severalClientsMeanOneRoundEach() {
+        AppOptions one = AppOptions.parse(new String[0]);
+        assertThat(one.clientOf(1)).isEqualTo("urlconnection");
+        AppOptions o = AppOptions.parse(new String[] {"--client", "urlconnection,okhttp,apache5"});
+        assertThat(o.rounds).isEqualTo(3);
+        assertThat(o.clientOf(1)).isEqualTo("urlconnection");
+        assertThat(o.clientOf(3)).isEqualTo("apache5");
+        assertThatThrownBy(() -> AppOptions.parse(new String[] {"--client", "okhttp,curl"}))
+                .hasMessageContaining("curl");
+        assertThatThrownBy(() -> AppOptions.parse(new String[] {"--client", "okhttp,apache4", "--rounds", "3"}))
+                .hasMessageContaining("--rounds");
+    }
 }

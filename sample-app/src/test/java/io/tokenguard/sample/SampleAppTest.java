@@ -92,6 +92,21 @@ class SampleAppTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void severalClientsRunOneRoundEachNamedInTheResult() {
+        AppRun run = AppRun.of("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "bob",
+                "--threads", "1", "--iterations", "2", "--client", "urlconnection,jdkhttp", "--quiet");
+
+        List<Object> rounds = (List<Object>) run.result().get("rounds");
+        assertThat(rounds).hasSize(2);
+        assertThat(((Map<String, Object>) rounds.get(0)).get("client")).isEqualTo("urlconnection");
+        assertThat(((Map<String, Object>) rounds.get(1)).get("client")).isEqualTo("jdkhttp");
+        Map<String, Object> second = AppRun.row((Map<String, Object>) rounds.get(1), "eloqua", "bob");
+        assertThat(second.get("statuses")).isEqualTo(Map.of("429", 2L));
+        assertThat(second.get("idpCalls")).isEqualTo(2L);
+    }
+
+    @Test
     void tokensAreNeverPrinted() {
         AppRun run = AppRun.of("--idp", idp.baseUrl(), "--threads", "1", "--iterations", "1");
         String bearer = io.tokenguard.sample.idp.TestAccess.twitterBearer("sample-consumer");

@@ -37,6 +37,7 @@ public final class AgentSettings {
     private final String reportHtml;
     private final String otlpEndpoint;
     private final Duration otlpInterval;
+    private final List<String> testFailStages;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -61,6 +62,7 @@ public final class AgentSettings {
         this.reportHtml = b.reportHtml;
         this.otlpEndpoint = b.otlpEndpoint;
         this.otlpInterval = b.otlpInterval;
+        this.testFailStages = Collections.unmodifiableList(new ArrayList<>(b.testFailStages));
     }
 
     public static Builder builder() {
@@ -167,6 +169,15 @@ public final class AgentSettings {
         return otlpInterval;
     }
 
+    /**
+     * TESTS ONLY ({@code tokenguard.test.fail-stage}): names of the stages that throw on purpose
+     * (see io.tokenguard.bootstrap.TestFaults); empty, the default, injects nothing. Names rather
+     * than TestFaults bits because settings are read before the bootstrap classes are loadable.
+     */
+    public List<String> testFailStages() {
+        return testFailStages;
+    }
+
     public static final class Builder {
         private Mode mode = Mode.ENFORCE;
         private boolean strict;
@@ -220,6 +231,14 @@ public final class AgentSettings {
         public Builder otlp(String endpoint, Duration interval) {
             this.otlpEndpoint = endpoint;
             this.otlpInterval = interval;
+            return this;
+        }
+
+        private List<String> testFailStages = Collections.emptyList();
+
+        /** TESTS ONLY: names of the stages that throw on purpose. */
+        public Builder testFailStages(List<String> value) {
+            this.testFailStages = value;
             return this;
         }
 

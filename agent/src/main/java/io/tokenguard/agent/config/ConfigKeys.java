@@ -32,12 +32,17 @@ final class ConfigKeys {
     static final String REPORT_HTML = "tokenguard.report.html";
     static final String METRICS_OTLP_ENDPOINT = "tokenguard.metrics.otlp.endpoint";
     static final String METRICS_OTLP_INTERVAL = "tokenguard.metrics.otlp.interval";
+    /** Tests only: the fault-injection switch (see io.tokenguard.bootstrap.TestFaults). */
+    static final String TEST_FAIL_STAGE = "tokenguard.test.fail-stage";
+    /** Its stage names, as io.tokenguard.bootstrap.TestFaults knows them (not loadable yet when settings are read). */
+    static final List<String> TEST_STAGES = Collections.unmodifiableList(Arrays.asList("match", "parse", "cache",
+            "throttle", "telemetry", "synthetic"));
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
             CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, COALESCE_MAX_WAIT,
             IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
             GUARDRAIL_FAIL_EXIT_CODE, GUARDRAIL_MAX_UPSTREAM_PER_MINUTE, GUARDRAIL_ON_BREACH, METRICS_USER_TAG,
-            METRICS_MAX_TAG_VALUES, REPORT_HTML, METRICS_OTLP_ENDPOINT, METRICS_OTLP_INTERVAL));
+            METRICS_MAX_TAG_VALUES, REPORT_HTML, METRICS_OTLP_ENDPOINT, METRICS_OTLP_INTERVAL, TEST_FAIL_STAGE));
 
     /** Endpoint properties, longest first so that env-name matching takes the longest suffix. */
     static final List<String> ENDPOINT_PROPERTIES = Collections.unmodifiableList(Arrays.asList(

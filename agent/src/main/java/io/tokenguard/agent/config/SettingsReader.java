@@ -9,6 +9,7 @@ import io.tokenguard.agent.catalog.UrlPattern;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +75,9 @@ final class SettingsReader {
                 "an http(s) URL like http://127.0.0.1:4318/v1/metrics", SettingsReader::httpUrl),
                 value(ConfigKeys.METRICS_OTLP_INTERVAL, AgentSettings.DEFAULT_OTLP_INTERVAL, Durations.EXPECTED,
                         SettingsReader::positiveDuration));
+        b.testFailStages(value(ConfigKeys.TEST_FAIL_STAGE, Collections.<String>emptyList(),
+                "a comma-separated list of stages (" + String.join(", ", ConfigKeys.TEST_STAGES) + "); for tests only",
+                SettingsReader::stages));
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {
@@ -247,6 +251,15 @@ final class SettingsReader {
             }
         }
         return out;
+    }
+
+    /** Known stage names only; an unknown name makes the whole value invalid. */
+    private static List<String> stages(String list) {
+        List<String> stages = lowerCaseList(list);
+        if (stages.isEmpty() || !ConfigKeys.TEST_STAGES.containsAll(stages)) {
+            throw new IllegalArgumentException(list);
+        }
+        return stages;
     }
 
     private static List<String> lowerCaseList(String list) {

@@ -7,6 +7,7 @@ import io.tokenguard.agent.config.Mode;
 import io.tokenguard.agent.config.OnBreach;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.Upstream;
@@ -32,11 +33,14 @@ public final class Guard {
     private final Cooldowns cooldowns;
     private final ObserveShadow shadow;
     private final UpstreamGuardrail guardrail;
+    /** TestFaults stages armed by tokenguard.test.fail-stage (tests only); 0 in production. */
+    private final int testFaults;
 
     public Guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
         this.settings = settings;
         this.clock = clock;
-        this.listener = new SafeListener(listener);
+        this.testFaults = TestFaults.mask(settings.testFailStages());
+        this.listener = new SafeListener(listener, testFaults);
         this.classifier = new ResponseClassifier(settings.refreshSkew(), settings.captureMaxBytes());
         this.cache = new TokenCache(clock, settings.cacheMaxEntries());
         this.throttle = new Throttle(clock, settings.cacheMaxEntries());
@@ -64,8 +68,13 @@ public final class Guard {
 
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
-        return Futures.await(run(rule, request, Futures.inline(upstream), true), waitMillis(request),
-                request.interruptible());
+        AsyncUpstream inline = Futures.inline(upstream);
+        try {
+            return Futures.await(run(rule, request, inline, true), waitMillis(request), request.interruptible());
+        } catch (SteppedAside leaderSteppedAside) {
+            // The request this one joined stepped aside: send it ourselves, on the caller's own thread.
+            return Futures.await(passThrough(rule, request, inline), waitMillis(request), request.interruptible());
+        }
     }
 
     /** For asynchronous clients: no thread waits, neither for an identical request nor for a delay. */
@@ -82,47 +91,77 @@ public final class Guard {
                                                      boolean callerMayBlock) {
         if (!"POST".equalsIgnoreCase(request.method())) {
             // Token requests are POSTs (RFC 6749 §3.2); anything else is not ours to judge.
-            return send(rule, request.httpClient(), upstream, -1).whenComplete((r, e) -> listener.onRequest(rule.id(),
-                    TokenRequest.GRANT_NONE, request.httpClient(), "-", e == null ? "passthrough" : "error"));
+            return passThrough(rule, request, upstream);
         }
-        Exchange ex = new Exchange(rule, request, TokenRequestParser.parse(request));
-        ex.identity = RequestIdentity.of(hasher, rule, request, ex.parsed, settings.identityHeaders());
+        Exchange ex;
+        try {
+            TestFaults.fire(testFaults, TestFaults.PARSE);
+            ex = new Exchange(rule, request, TokenRequestParser.parse(request));
+            ex.identity = RequestIdentity.of(hasher, rule, request, ex.parsed, settings.identityHeaders());
+        } catch (Throwable t) {
+            return stepAside("parse", t, rule, request, upstream);
+        }
         return shadow != null ? observe(ex, upstream) : enforce(ex, upstream, callerMayBlock);
+    }
+
+    /** The request goes upstream as it is, counted as a pass-through. */
+    private CompletableFuture<TokenHttpResponse> passThrough(EndpointRule rule, TokenHttpRequest request,
+                                                             AsyncUpstream upstream) {
+        return send(rule, request.httpClient(), upstream, -1).whenComplete((r, e) -> listener.onRequest(rule.id(),
+                TokenRequest.GRANT_NONE, request.httpClient(), "-", e == null ? "passthrough" : "error"));
+    }
+
+    /** A fault in a stage: counted once, and the request goes upstream untouched, as without TokenGuard. */
+    private CompletableFuture<TokenHttpResponse> stepAside(String stage, Throwable fault, EndpointRule rule,
+                                                           TokenHttpRequest request, AsyncUpstream upstream) {
+        listener.onFault(stage, fault);
+        return passThrough(rule, request, upstream);
     }
 
     private CompletableFuture<TokenHttpResponse> enforce(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock) {
         CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> joined = cache.join(ex.identity.fingerprint(), mine);
+        CompletableFuture<Outcome> joined;
+        try {
+            TestFaults.fire(testFaults, TestFaults.CACHE);
+            joined = cache.join(ex.identity.fingerprint(), mine);
+        } catch (Throwable t) {
+            // Should the cache have kept the entry after all, whoever joins it goes their own way.
+            mine.completeExceptionally(SteppedAside.INSTANCE);
+            return stepAside("cache", t, ex.rule, ex.request, upstream);
+        }
         if (joined != mine) {
-            return follow(ex, joined, callerMayBlock);
+            return follow(ex, joined, callerMayBlock, upstream);
         }
         CompletableFuture<Outcome> led;
         try {
             led = lead(ex, upstream, callerMayBlock);
         } catch (Throwable t) {
-            // Fail open before anything was sent: the plain request, and the followers get its answer.
-            listener.onFault("guard", t);
-            led = upstream.send().thenApply(r -> new Outcome(r, 0));
+            // Fail open before anything was sent: this request, and every request that joined it,
+            // goes upstream on its own, as without TokenGuard.
+            mine.completeExceptionally(SteppedAside.INSTANCE);
+            return stepAside(ex.stage, t, ex.rule, ex.request, upstream);
         }
-        led.whenComplete((outcome, error) ->
-                mine.complete(error != null ? Outcome.failed(Futures.unwrap(error)) : outcome));
+        led.whenComplete((outcome, error) -> {
+            if (error != null) {
+                mine.completeExceptionally(new LeaderFailed(Futures.unwrap(error)));
+            } else {
+                mine.complete(outcome);
+            }
+        });
         return led.thenApply(Outcome::response);
     }
 
     private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined,
-                                                        boolean callerMayBlock) {
+                                                        boolean callerMayBlock, AsyncUpstream upstream) {
         boolean settled = joined.isDone();
         // A copy: a timeout of this follower must never complete the shared entry.
         CompletableFuture<Outcome> view = joined.copy();
         if (!callerMayBlock) {
             view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
-        return view.handle((outcome, error) -> {
-            if (error == null && outcome.failure() != null) {
-                error = outcome.failure();
-            }
+        CompletableFuture<TokenHttpResponse> served = view.handle((outcome, error) -> {
             if (error != null) {
-                Throwable cause = Futures.unwrap(error);
+                Throwable cause = LeaderFailed.unwrap(Futures.unwrap(error));
                 throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()
                         : cause instanceof IOException ? FollowerFailures.copyOf((IOException) cause) : cause);
             }
@@ -132,6 +171,18 @@ public final class Guard {
             ex.record(listener, source.label());
             return r.servedAs(source);
         });
+        if (callerMayBlock) {
+            // exchange() sends on the caller's own thread if the leader stepped aside.
+            return served;
+        }
+        return served.handle((r, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(r);
+            }
+            Throwable cause = Futures.unwrap(error);
+            return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, upstream)
+                    : Futures.<TokenHttpResponse>failed(cause);
+        }).thenCompose(f -> f);
     }
 
     private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
@@ -139,6 +190,8 @@ public final class Guard {
         EndpointRule rule = ex.rule;
         boolean limited = !rule.isExempt(ex.parsed.grant());
         if (limited) {
+            ex.stage = "throttle";
+            TestFaults.fire(testFaults, TestFaults.THROTTLE);
             Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.throttleKey());
             if (cooldown != null) {
                 long left = cooldown.remainingNanos(clock.nanoTime());
@@ -160,6 +213,7 @@ public final class Guard {
                     }
                 }
             }
+            ex.stage = "guard";
         }
         return sendAndSettle(ex, upstream, ResponseSource.UPSTREAM.label(), limited);
     }
@@ -271,29 +325,18 @@ public final class Guard {
         EndpointRule rule = ex.rule;
         String fingerprint = ex.identity.fingerprint();
         boolean limited = !rule.isExempt(ex.parsed.grant());
-        String would = ResponseSource.UPSTREAM.label();
-        if (shadow.wouldServeFromCache(fingerprint)) {
-            would = "would_cache";
-        } else if (shadow.inFlight(fingerprint)) {
-            would = "would_coalesce";
-        } else if (limited && cooldowns.current(ex.identity.throttleKey()) != null) {
-            Cooldowns.Cooldown c = cooldowns.current(ex.identity.throttleKey());
-            would = "would_throttle";
-            ex.violation(listener, c.kind(), Violation.OBSERVED, c.remainingNanos(clock.nanoTime()));
-        } else if (limited && rule.limit() != null) {
-            Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKey());
-            if (!permit.granted()) {
-                would = "would_throttle";
-                ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
-            }
+        String label;
+        try {
+            label = wouldDo(ex, fingerprint, limited);
+            shadow.begin(fingerprint);
+        } catch (Throwable t) {
+            return stepAside(ex.stage, t, rule, ex.request, upstream);
         }
-        String label = would;
         // Observe mode never rejects: a guardrail breach is sent and counted.
         UpstreamGuardrail.Pass pass = guardrail.pass(rule, ex.httpClient(), false);
         if (pass.breached()) {
             ex.breach(listener, Violation.OBSERVED, pass);
         }
-        shadow.begin(fingerprint);
         return send(rule, ex.httpClient(), upstream, pass.inWindow()).whenComplete((response, error) -> {
             shadow.end(fingerprint);
             if (error != null) {
@@ -312,6 +355,36 @@ public final class Guard {
                 listener.onFault("classify", t);
             }
         });
+    }
+
+    /** What enforce mode would have done with this request (observe mode); counts would-be violations. */
+    private String wouldDo(Exchange ex, String fingerprint, boolean limited) {
+        ex.stage = "cache";
+        TestFaults.fire(testFaults, TestFaults.CACHE);
+        if (shadow.wouldServeFromCache(fingerprint)) {
+            return "would_cache";
+        }
+        if (shadow.inFlight(fingerprint)) {
+            return "would_coalesce";
+        }
+        if (!limited) {
+            return ResponseSource.UPSTREAM.label();
+        }
+        ex.stage = "throttle";
+        TestFaults.fire(testFaults, TestFaults.THROTTLE);
+        Cooldowns.Cooldown c = cooldowns.current(ex.identity.throttleKey());
+        if (c != null) {
+            ex.violation(listener, c.kind(), Violation.OBSERVED, c.remainingNanos(clock.nanoTime()));
+            return "would_throttle";
+        }
+        if (ex.rule.limit() != null) {
+            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKey());
+            if (!permit.granted()) {
+                ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
+                return "would_throttle";
+            }
+        }
+        return ResponseSource.UPSTREAM.label();
     }
 
     /** The provider said "back off" (429 or its lockout signature): hold this identity locally. */
@@ -336,6 +409,8 @@ public final class Guard {
         final TokenRequest parsed;
         RequestIdentity identity;
         boolean permitTaken;
+        /** The stage being decided, named when a fault makes the guard step aside. */
+        String stage = "guard";
 
         Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed) {
             this.rule = rule;

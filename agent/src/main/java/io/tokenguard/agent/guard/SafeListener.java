@@ -1,18 +1,23 @@
 package io.tokenguard.agent.guard;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.tokenguard.bootstrap.TestFaults;
 
 /** Telemetry must never break a request: every call is shielded, faults reported once via onFault. */
 final class SafeListener implements GuardListener {
     private final GuardListener delegate;
+    /** TestFaults stages armed by tokenguard.test.fail-stage (tests only): TELEMETRY makes every call below throw. */
+    private final int testFaults;
 
-    SafeListener(GuardListener delegate) {
+    SafeListener(GuardListener delegate, int testFaults) {
         this.delegate = delegate == null ? GuardListener.NONE : delegate;
+        this.testFaults = testFaults;
     }
 
     @Override
     public void onRequest(String endpoint, String grant, String httpClient, String outcome) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onRequest(endpoint, grant, httpClient, outcome);
         } catch (Throwable t) {
             fault(t);
@@ -22,6 +27,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onRequest(endpoint, grant, httpClient, subjectHash, outcome);
         } catch (Throwable t) {
             fault(t);
@@ -31,6 +37,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onUpstream(String endpoint, int status, long durationNanos) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onUpstream(endpoint, status, durationNanos);
         } catch (Throwable t) {
             fault(t);
@@ -40,6 +47,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onUpstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
         } catch (Throwable t) {
             fault(t);
@@ -49,6 +57,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onViolation(Violation violation) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onViolation(violation);
         } catch (Throwable t) {
             fault(t);
@@ -58,6 +67,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onCooldownStart(Violation violation) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onCooldownStart(violation);
         } catch (Throwable t) {
             fault(t);
@@ -67,6 +77,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onThrottleDelay(endpoint, httpClient, waitedNanos, granted);
         } catch (Throwable t) {
             fault(t);
@@ -76,6 +87,7 @@ final class SafeListener implements GuardListener {
     @Override
     public void onTokenCache(AsyncCache<?, ?> cache) {
         try {
+            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
             delegate.onTokenCache(cache);
         } catch (Throwable t) {
             fault(t);

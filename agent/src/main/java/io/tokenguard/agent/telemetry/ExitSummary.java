@@ -31,9 +31,20 @@ public final class ExitSummary {
     public static List<String> lines(MeterRegistry registry, String mode) {
         Map<String, ClientRow> rows = clientRows(registry);
         List<String> lines = new ArrayList<>();
-        if (rows.isEmpty()) {
-            return lines;
+        if (!rows.isEmpty()) {
+            table(rows, mode, lines);
         }
+        Map<String, Long> faults = agentErrors(registry);
+        if (!faults.isEmpty()) {
+            StringBuilder line = new StringBuilder("tokenguard: internal faults (tokenguard.agent.errors; those requests"
+                    + " went through untouched):");
+            faults.forEach((stage, n) -> line.append(' ').append(stage).append(" x").append(n));
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static void table(Map<String, ClientRow> rows, String mode, List<String> lines) {
         lines.add("tokenguard: summary (mode " + mode + "): app requests vs calls that reached the identity provider");
         StringBuilder header = new StringBuilder(String.format("%-14s %-13s %9s %9s", "endpoint", "client",
                 "requests", "upstream"));
@@ -50,7 +61,18 @@ public final class ExitSummary {
             line.append(String.format(" %8d %8s %8s", r.peakPerMinute, millis(r.p50Millis), millis(r.p99Millis)));
             lines.add(line.toString());
         }
-        return lines;
+    }
+
+    /** Swallowed internal faults by stage, in name order (only stages that had any). */
+    static Map<String, Long> agentErrors(MeterRegistry registry) {
+        Map<String, Long> faults = new TreeMap<>();
+        for (Counter c : registry.find("tokenguard.agent.errors").counters()) {
+            long n = (long) c.count();
+            if (n > 0) {
+                faults.merge(c.getId().getTag("stage"), n, Long::sum);
+            }
+        }
+        return faults;
     }
 
     private static String millis(double ms) {

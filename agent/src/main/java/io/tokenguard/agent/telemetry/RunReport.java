@@ -28,20 +28,23 @@ public final class RunReport {
     private final Map<String, long[]> rows;
     private final Map<String, ExitSummary.ClientRow> clientRows;
     private final List<String> reasons;
+    private final Map<String, Long> agentErrors;
 
     private RunReport(String mode, Map<String, long[]> rows, Map<String, ExitSummary.ClientRow> clientRows,
-                      List<String> reasons) {
+                      List<String> reasons, Map<String, Long> agentErrors) {
         this.mode = mode;
         this.rows = rows;
         this.clientRows = clientRows;
         this.reasons = reasons;
+        this.agentErrors = agentErrors;
     }
 
     /** The report of a run; registry is null when the telemetry never started. */
     public static RunReport of(MeterRegistry registry, String mode) {
         if (registry == null) {
             return new RunReport(mode, Collections.<String, long[]>emptyMap(),
-                    Collections.<String, ExitSummary.ClientRow>emptyMap(), Collections.<String>emptyList());
+                    Collections.<String, ExitSummary.ClientRow>emptyMap(), Collections.<String>emptyList(),
+                    Collections.<String, Long>emptyMap());
         }
         Map<String, Long> byKind = new TreeMap<>();
         for (Counter c : registry.find("tokenguard.violations").counters()) {
@@ -56,7 +59,8 @@ public final class RunReport {
         for (Map.Entry<String, Long> e : byKind.entrySet()) {
             reasons.add(e.getKey() + " x" + e.getValue());
         }
-        return new RunReport(mode, ExitSummary.rows(registry), ExitSummary.clientRows(registry), reasons);
+        return new RunReport(mode, ExitSummary.rows(registry), ExitSummary.clientRows(registry), reasons,
+                ExitSummary.agentErrors(registry));
     }
 
     public boolean failed() {
@@ -94,6 +98,11 @@ public final class RunReport {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeObjectFieldStart("agentErrors");
+            for (Map.Entry<String, Long> e : agentErrors.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
             g.writeStringField("verdict", failed() ? "fail" : "pass");
             if (failed()) {
                 g.writeArrayFieldStart("reasons");

@@ -168,6 +168,7 @@ class ConfigLoaderTest {
                 .isEqualTo(Mode.OBSERVE);
     }
 
+
     @Test
     void telemetrySettingsHaveDefaultsAndAreReadFromEverySource() {
         AgentSettings defaults = load(null, Collections.emptyMap(), new Properties()).settings();
@@ -250,5 +251,39 @@ class ConfigLoaderTest {
                 "1 to 10000"));
         assertThat(r.errors()).anySatisfy(e -> assertThat(e).contains(
                 "tokenguard.endpoints.eloqua.max-upstream-per-minute='-3'"));
+    }
+
+    @Test
+    void theTestFaultSwitchIsOffByDefaultAndTakesOnlyKnownStages() {
+        assertThat(load(null, Collections.emptyMap(), new Properties()).settings().testFailStages()).isEmpty();
+        ConfigResult ok = load("test.fail-stage=cache,Parse", Collections.emptyMap(), new Properties());
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.warnings()).isEmpty();
+        assertThat(ok.settings().testFailStages()).containsExactly("cache", "parse");
+
+        ConfigResult bad = load(null, Collections.emptyMap(), props("tokenguard.test.fail-stage", "cache,cach"));
+        assertThat(bad.errors()).singleElement().satisfies(e -> assertThat(e)
+                .contains("tokenguard.test.fail-stage='cache,cach'", "for tests only", "synthetic"));
+        // The config code keeps its own copy of the names: bootstrap classes are not loadable yet when it runs.
+        assertThat(ConfigKeys.TEST_STAGES).containsExactly(io.tokenguard.bootstrap.TestFaults.names());
+    }
+
+    @Test
+    void aMalformedConfigFileIsOneErrorNamingIt() throws Exception {
+        Path file = dir.resolve("broken.properties");
+        Files.write(file, "tokenguard.mode=\\u12zz\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ConfigResult r = load("config=" + file, Collections.emptyMap(), new Properties());
+        assertThat(r.ok()).isFalse();
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains("tokenguard.config", file.toString(),
+                "IllegalArgumentException"));
+    }
+
+    @Test
+    void aConfigFileThatCannotBeReadIsOneErrorNamingIt() {
+        // A directory: unreadable as a file even for root, unlike a file without read permission.
+        ConfigResult r = load("config=" + dir, Collections.emptyMap(), new Properties());
+        assertThat(r.ok()).isFalse();
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e).contains("tokenguard.config", dir.toString(),
+                "IOException"));
     }
 }

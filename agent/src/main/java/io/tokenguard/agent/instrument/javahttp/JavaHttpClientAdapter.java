@@ -6,6 +6,7 @@ import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.JavaHttpClientHook;
 import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.io.IOException;
@@ -91,8 +92,26 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                     }
                     return answer;
                 })
-                .thenCompose(answer -> deliver(request, handler, answer,
-                        version.getNow(client.version() == null ? HttpClient.Version.HTTP_1_1 : client.version())));
+                .thenCompose(answer -> {
+                    HttpClient.Version v = version.getNow(
+                            client.version() == null ? HttpClient.Version.HTTP_1_1 : client.version());
+                    if (answer.source() == ResponseSource.UPSTREAM) {
+                        return deliver(request, handler, answer, v);
+                    }
+                    try {
+                        TestFaults.check(TestFaults.SYNTHETIC);
+                        return deliver(request, handler, answer, v);
+                    } catch (Throwable t) {
+                        Bridge.fault("synthetic", t);
+                        if (version.isDone()) {
+                            // This call went upstream already: never send it twice.
+                            return CompletableFuture.failedFuture(
+                                    new IOException("TokenGuard could not build the response", t));
+                        }
+                        // Nothing was sent for this call: it goes upstream itself, as without TokenGuard.
+                        return sendUnguarded(client, replay, handler);
+                    }
+                });
     }
 
     /** The same request with its body as an equal byte-array publisher: the original may be one-shot. */

@@ -4,6 +4,7 @@ import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.io.IOException;
@@ -50,17 +51,36 @@ public final class GuardingInterceptor implements Interceptor {
                         .build();
         Response[] own = new Response[1];
         // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
+        TokenHttpResponse[] ownAnswer = new TokenHttpResponse[1];
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), url.url(), headers(request), body,
                 chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true);
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
             Response r = chain.proceed(replay);
             own[0] = r;
-            return toToken(r);
+            ownAnswer[0] = toToken(r);
+            return ownAnswer[0];
         });
         if (own[0] != null && answer.source() == ResponseSource.UPSTREAM) {
-            // This call's own answer: keep everything OkHttp knows about it, with the body re-readable.
-            return own[0].newBuilder().body(new BytesResponseBody(mediaType(answer), answer.body())).build();
+            return own(own[0], answer);
         }
+        try {
+            TestFaults.check(TestFaults.SYNTHETIC);
+            return synthetic(request, answer);
+        } catch (Throwable t) {
+            Bridge.fault("synthetic", t);
+            // Fail-open without sending twice: this call's own answer if it has one, else it goes
+            // upstream itself, as without TokenGuard.
+            return own[0] != null ? own(own[0], ownAnswer[0]) : chain.proceed(replay);
+        }
+    }
+
+    /** This call's own answer: everything OkHttp knows about it, with the body (already read) re-readable. */
+    private static Response own(Response response, TokenHttpResponse answer) {
+        return response.newBuilder().body(new BytesResponseBody(mediaType(answer), answer.body())).build();
+    }
+
+    /** An OkHttp response for an answer this call did not fetch itself (cache, coalesced, local). */
+    private static Response synthetic(Request request, TokenHttpResponse answer) {
         return new Response.Builder()
                 .request(request)
                 .protocol(Protocol.HTTP_1_1)

@@ -1,0 +1,146 @@
+package io.tokenguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Fail-open, stage by stage: with {@code tokenguard.test.fail-stage=<stage>} (the test-only fault
+ * switch) every check of that stage throws, alternately a RuntimeException and a LinkageError. One
+ * child JVM per stage runs the same careless workload once per adapter (HttpURLConnection,
+ * java.net.http send and sendAsync, OkHttp execute and enqueue, Apache 4, Apache 5: one round each),
+ * and must see what a run without the agent sees, round by round: the same statuses and the same
+ * calls at the IdP. Each stage's fault is counted (report and exit summary) and logged once.
+ */
+class FailOpenIT extends AgainstEmulatedIdp {
+    /** One round per adapter; the order is the table's. */
+    static final List<String> ADAPTERS = List.of("urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async",
+            "apache4", "apache5");
+    private static final String[] USERS = {"alice", "bob"};
+    private static final int ITERATIONS = 3;
+    /** Token requests of a run: users x iterations x rounds. */
+    private static final int TOKEN_REQUESTS = USERS.length * ITERATIONS * 7;
+    private static final Pattern FAULT_LOG = Pattern.compile("internal fault in stage '([^']+)'");
+
+    private static JavaProcess.Result bare;
+    private static int bareTokenCalls;
+
+    @TempDir
+    Path dir;
+
+    private static JavaProcess app(JavaProcess process) throws IOException {
+        return process.libraries(Client.jars("okhttp-4.12.0")).libraries(Client.jars("httpclient-4.5.14"))
+                .libraries(Client.jars("httpclient5-5.6.5"))
+                .args("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", String.join(",", USERS),
+                        "--threads", "1", "--iterations", Integer.toString(ITERATIONS),
+                        "--client", String.join(",", ADAPTERS));
+    }
+
+    /** The reference: the same workload without the agent (one thread: the order, and so every count, is fixed). */
+    @BeforeAll
+    static void runWithoutTheAgent() throws Exception {
+        idp.reset();
+        bare = app(JavaProcess.on(Jdk.all().get(0))).run();
+        bareTokenCalls = idp.tokenCalls("eloqua");
+        assertThat(bare.sample().roundClients()).as(bare.toString()).isEqualTo(ADAPTERS);
+        // Eloqua's one sign-in per user and minute: the bare app does get refused, so "the same" is a real check.
+        assertThat(bare.sample().row("eloqua", "alice").status(429)).isPositive();
+        assertThat(bareTokenCalls).isEqualTo(TOKEN_REQUESTS);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"match", "parse", "cache", "throttle", "synthetic"})
+    void aFaultedStageLeavesEveryAdapterExactlyAsWithoutTheAgent(String stage) throws Exception {
+        Path report = dir.resolve("report.json");
+        JavaProcess.Result run = app(JavaProcess.on(Jdk.all().get(0)).withAgent().guardingLoopbackIdp()
+                .property("tokenguard.test.fail-stage", stage).property("tokenguard.report.json", report.toString()))
+                .run();
+
+        assertThat(run.sample().agentAttached()).isTrue();
+        assertThat(run.exitCode).as(run.toString()).isEqualTo(bare.exitCode);
+        for (int round = 0; round < ADAPTERS.size(); round++) {
+            for (String user : USERS) {
+                SampleResult.Row guarded = run.sample().row(round, "eloqua", user);
+                SampleResult.Row reference = bare.sample().row(round, "eloqua", user);
+                assertThat(guarded.statuses()).as(stage + " " + ADAPTERS.get(round) + " " + user + "\n" + run)
+                        .isEqualTo(reference.statuses());
+                assertThat(guarded.idpCalls()).as(stage + " " + ADAPTERS.get(round) + " " + user)
+                        .isEqualTo(reference.idpCalls());
+                assertThat(guarded.apiOk()).isEqualTo(reference.apiOk());
+            }
+        }
+        assertThat(idp.tokenCalls("eloqua")).isEqualTo(bareTokenCalls);
+
+        long counted = loggedOnceAndCounted(run, report, stage);
+        // Every token request met the fault (match: every HTTP request did), except, for synthetic, the
+        // two answers that were the requests' own upstream calls: those need no synthetic response.
+        if ("match".equals(stage)) {
+            assertThat(counted).isGreaterThanOrEqualTo(TOKEN_REQUESTS);
+        } else {
+            assertThat(counted).isEqualTo("synthetic".equals(stage) ? TOKEN_REQUESTS - USERS.length : TOKEN_REQUESTS);
+        }
+    }
+
+    /**
+     * A broken listener is fenced off rather than a reason to stop guarding: the app gets its
+     * cached tokens (one sign-in per user, no 429), only the numbers are lost and the fault counted.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"telemetry"})
+    void aFaultedTelemetryLosesItsNumbersButNotTheProtection(String stage) throws Exception {
+        Path report = dir.resolve("report.json");
+        JavaProcess.Result run = app(JavaProcess.on(Jdk.all().get(0)).withAgent().guardingLoopbackIdp()
+                .property("tokenguard.test.fail-stage", stage).property("tokenguard.report.json", report.toString()))
+                .run();
+
+        assertThat(run.exitCode).as(run.toString()).isZero();
+        for (int round = 0; round < ADAPTERS.size(); round++) {
+            for (String user : USERS) {
+                SampleResult.Row row = run.sample().row(round, "eloqua", user);
+                assertThat(row.status(200)).as(stage + " " + ADAPTERS.get(round) + " " + user + "\n" + run)
+                        .isEqualTo(ITERATIONS);
+                assertThat(row.idpCalls()).isEqualTo(round == 0 ? 1 : 0);
+            }
+        }
+        assertThat(idp.tokenCalls("eloqua")).isEqualTo(USERS.length);
+        // Every listener call threw: one per token request, plus one per upstream call.
+        assertThat(loggedOnceAndCounted(run, report, stage)).isEqualTo(TOKEN_REQUESTS + USERS.length);
+    }
+
+    /** One log line for the stage, none for any other; the count in the exit summary and the JSON report. */
+    @SuppressWarnings("unchecked")
+    private static long loggedOnceAndCounted(JavaProcess.Result run, Path report, String stage) throws IOException {
+        List<String> logged = new ArrayList<>();
+        for (String line : run.stderr.split("\\R")) {
+            Matcher m = FAULT_LOG.matcher(line);
+            if (m.find()) {
+                logged.add(m.group(1));
+            }
+        }
+        assertThat(logged).as(run.toString()).containsExactly(stage);
+        // Nothing else speaks up either: no stack trace, no library warning per request.
+        assertThat(run.stderr).doesNotContain("Exception", "\tat ");
+        assertThat(run.stderr).contains("tokenguard.test.fail-stage=" + stage);
+
+        Map<String, Object> json = (Map<String, Object>) Json.parse(
+                new String(Files.readAllBytes(report), StandardCharsets.UTF_8));
+        Map<String, Object> errors = (Map<String, Object>) json.get("agentErrors");
+        assertThat(errors).as(json.toString()).containsOnlyKeys(stage);
+        long counted = ((Number) errors.get(stage)).longValue();
+        assertThat(run.stderr).contains("internal faults (tokenguard.agent.errors; those requests went through"
+                + " untouched): " + stage + " x" + counted);
+        return counted;
+    }
+}
