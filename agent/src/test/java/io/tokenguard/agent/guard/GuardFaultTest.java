@@ -115,9 +115,10 @@ class GuardFaultTest {
         assertThat(idp.calls).hasValue(1);
         assertThat(answers).allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
         assertThat(answers.subList(1, REQUESTS)).allSatisfy(a -> assertThat(a.source()).isEqualTo(ResponseSource.CACHE));
-        // Every listener call threw (onUpstream and one onRequest per request), onFault itself never.
+        // Every listener call threw (onTokenCache when the guard was built, onUpstream, and one
+        // onRequest per request), onFault itself never.
         assertThat(listener.outcomes).isEmpty();
-        assertThat(listener.stages).hasSize(REQUESTS + 1).containsOnly("telemetry");
+        assertThat(listener.stages).hasSize(REQUESTS + 2).containsOnly("telemetry");
         assertThat(listener.types()).hasSize(2);
     }
 
