@@ -15,28 +15,24 @@ final class LocalAnswers {
     /** Over the local limit: status (429 by default), Retry-After and an OAuth-style JSON error. */
     static TokenHttpResponse throttled(EndpointRule rule, long waitNanos) {
         long seconds = retryAfterSeconds(waitNanos);
-        String body = "{\"error\":\"too_many_requests\",\"error_description\":\"TokenGuard: this identity reached the "
-                + "limit of " + rule.limit() + " for endpoint " + rule.id() + "; retry after " + seconds + " seconds.\"}";
-        HttpHeaders headers = HttpHeaders.builder()
-                .add("Content-Type", "application/json;charset=UTF-8")
-                .add("Cache-Control", "no-store")
-                .add("Retry-After", Long.toString(seconds))
-                .add(TokenHttpResponse.MARKER_HEADER, ResponseSource.LOCAL_THROTTLE.label())
-                .build();
-        return new TokenHttpResponse(rule.rejectStatus(), reasonPhrase(rule.rejectStatus()), headers,
-                body.getBytes(StandardCharsets.UTF_8), ResponseSource.LOCAL_THROTTLE);
+        return tooManyRequests(rule, seconds, "this identity reached the limit of " + rule.limit() + " for endpoint "
+                + rule.id() + "; retry after " + seconds + " seconds.");
     }
 
     /** Over the load-test guardrail: shaped like the limit's answer, naming the guardrail instead. */
     static TokenHttpResponse guardrail(EndpointRule rule, int maxPerMinute, long waitNanos) {
         long seconds = retryAfterSeconds(waitNanos);
-        String body = "{\"error\":\"too_many_requests\",\"error_description\":\"TokenGuard: the guardrail of "
-                + maxPerMinute + " upstream calls per minute for endpoint " + rule.id() + " was reached; retry after "
-                + seconds + " seconds.\"}";
+        return tooManyRequests(rule, seconds, "the guardrail of " + maxPerMinute
+                + " upstream calls per minute for endpoint " + rule.id() + " was reached; retry after " + seconds
+                + " seconds.");
+    }
+
+    private static TokenHttpResponse tooManyRequests(EndpointRule rule, long retryAfterSeconds, String why) {
+        String body = "{\"error\":\"too_many_requests\",\"error_description\":\"TokenGuard: " + why + "\"}";
         HttpHeaders headers = HttpHeaders.builder()
                 .add("Content-Type", "application/json;charset=UTF-8")
                 .add("Cache-Control", "no-store")
-                .add("Retry-After", Long.toString(seconds))
+                .add("Retry-After", Long.toString(retryAfterSeconds))
                 .add(TokenHttpResponse.MARKER_HEADER, ResponseSource.LOCAL_THROTTLE.label())
                 .build();
         return new TokenHttpResponse(rule.rejectStatus(), reasonPhrase(rule.rejectStatus()), headers,
