@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntPredicate;
 
 /** One round: every thread released at once, each asking for a new token before every API call. */
 final class Workload {
@@ -18,6 +19,14 @@ final class Workload {
     }
 
     Tally runRound() throws InterruptedException {
+        return runThreads(pass -> pass < options.iterations, () -> { });
+    }
+
+    /**
+     * Every thread repeats {@link #iteration} while {@code more} says so for the passes it has done;
+     * {@code atRelease} runs just before the threads are let go (a load round starts its clock there).
+     */
+    Tally runThreads(IntPredicate more, Runnable atRelease) throws InterruptedException {
         Tally tally = new Tally(options);
         CountDownLatch startGate = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
@@ -29,7 +38,7 @@ final class Workload {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                for (int i = 0; i < options.iterations; i++) {
+                for (int pass = 0; more.test(pass); pass++) {
                     iteration(tally);
                 }
             }, "sample-worker-" + t);
@@ -37,6 +46,7 @@ final class Workload {
             workers.add(w);
             w.start();
         }
+        atRelease.run();
         // Releasing all threads together is what makes concurrent token requests actually collide.
         startGate.countDown();
         for (Thread w : workers) {
