@@ -5,6 +5,7 @@ import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.Mode;
 import io.tokenguard.agent.config.OnBreach;
+import io.tokenguard.agent.config.UserTag;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
@@ -35,11 +36,14 @@ public final class Guard {
     private final UpstreamGuardrail guardrail;
     /** TestFaults stages armed by tokenguard.test.fail-stage (tests only); 0 in production. */
     private final int testFaults;
+    /** Only the opt-in user tag reads the subject's hash per request; otherwise it is not worth an HMAC. */
+    private final boolean subjectTagged;
 
     public Guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
         this.settings = settings;
         this.clock = clock;
         this.testFaults = TestFaults.mask(settings.testFailStages());
+        this.subjectTagged = settings.userTag() == UserTag.HASHED;
         this.listener = new SafeListener(listener, testFaults);
         this.classifier = new ResponseClassifier(settings.refreshSkew(), settings.captureMaxBytes());
         this.cache = new TokenCache(clock, settings.cacheMaxEntries());
@@ -154,6 +158,10 @@ public final class Guard {
     private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined,
                                                         boolean callerMayBlock, AsyncUpstream upstream) {
         boolean settled = joined.isDone();
+        if (settled && !joined.isCompletedExceptionally()) {
+            // The cache hit: answered at once, without the copies and stages that waiting needs.
+            return CompletableFuture.completedFuture(serve(ex, joined.join(), true));
+        }
         // A copy: a timeout of this follower must never complete the shared entry.
         CompletableFuture<Outcome> view = joined.copy();
         if (!callerMayBlock) {
@@ -165,11 +173,7 @@ public final class Guard {
                 throw new CompletionException(cause instanceof TimeoutException ? FollowerFailures.timedOut()
                         : cause instanceof IOException ? FollowerFailures.copyOf((IOException) cause) : cause);
             }
-            TokenHttpResponse r = outcome.response();
-            ResponseSource source = r.source() != ResponseSource.UPSTREAM ? r.source()
-                    : settled && outcome.ttlNanos() > 0 ? ResponseSource.CACHE : ResponseSource.COALESCED;
-            ex.record(listener, source.label());
-            return r.servedAs(source);
+            return serve(ex, outcome, settled);
         });
         if (callerMayBlock) {
             // exchange() sends on the caller's own thread if the leader stepped aside.
@@ -183,6 +187,15 @@ public final class Guard {
             return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, upstream)
                     : Futures.<TokenHttpResponse>failed(cause);
         }).thenCompose(f -> f);
+    }
+
+    /** A follower's copy of the outcome it joined, labelled by where it came from. */
+    private TokenHttpResponse serve(Exchange ex, Outcome outcome, boolean settled) {
+        TokenHttpResponse r = outcome.response();
+        ResponseSource source = r.source() != ResponseSource.UPSTREAM ? r.source()
+                : settled && outcome.ttlNanos() > 0 ? ResponseSource.CACHE : ResponseSource.COALESCED;
+        ex.record(listener, source.label());
+        return r.servedAs(source);
     }
 
     private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
@@ -427,7 +440,7 @@ public final class Guard {
         }
 
         void record(GuardListener l, String outcome) {
-            l.onRequest(rule.id(), parsed.grantTag(), httpClient(), identity.subjectHash(), outcome);
+            l.onRequest(rule.id(), parsed.grantTag(), httpClient(), subjectTagged ? identity.subjectHash() : "-", outcome);
         }
 
         Violation violation(GuardListener l, String kind, String action, long retryAfterNanos) {

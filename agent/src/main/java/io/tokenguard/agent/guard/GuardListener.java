@@ -20,7 +20,10 @@ public interface GuardListener {
     default void onRequest(String endpoint, String grant, String httpClient, String outcome) {
     }
 
-    /** As above, with the short salted hash of the identity the endpoint's limit counts (user or client). */
+    /**
+     * As above, with the short salted hash of the identity the endpoint's limit counts (user or
+     * client) when tokenguard.metrics.user-tag=hashed, else "-" (the hash is not computed).
+     */
     default void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
         onRequest(endpoint, grant, httpClient, outcome);
     }

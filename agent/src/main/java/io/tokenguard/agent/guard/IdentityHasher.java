@@ -3,6 +3,7 @@ package io.tokenguard.agent.guard;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -12,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
  * dump or a metric never holds a credential, and the hashes mean nothing outside this JVM.
  */
 final class IdentityHasher {
+    private static final Base64.Encoder KEY_ENCODING = Base64.getUrlEncoder().withoutPadding();
     private final byte[] key;
     /**
      * Initialised once and only ever cloned: Mac.getInstance per request looks the provider up under
@@ -46,13 +48,7 @@ final class IdentityHasher {
 
     /** Starts a hash over length-prefixed fields, so ("ab","c") and ("a","bc") never collide. */
     Builder newHash() {
-        Mac mac;
-        try {
-            mac = (Mac) prototype.clone();
-        } catch (CloneNotSupportedException e) {
-            mac = newMac(key); // a provider whose Mac cannot be cloned: the slow way, still correct
-        }
-        return new Builder(mac);
+        return new Builder();
     }
 
     /** A short salted hash of a user name for events and opt-in metric tags. */
@@ -60,15 +56,44 @@ final class IdentityHasher {
         return value == null ? "-" : newHash().field("user").field(value).finish().substring(0, 12);
     }
 
-    static final class Builder {
-        private final Mac mac;
+    private byte[] mac(byte[] data, int length) {
+        Mac mac;
+        try {
+            mac = (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newMac(key); // a provider whose Mac cannot be cloned: the slow way, still correct
+        }
+        mac.update(data, 0, length);
+        return mac.doFinal();
+    }
 
-        private Builder(Mac mac) {
-            this.mac = mac;
+    /**
+     * Collects the fields in one buffer and hands it to the Mac once: on a cache hit this hash is
+     * most of the guard's own work, and a Mac update per field costs more than the copying.
+     */
+    final class Builder {
+        private byte[] buf = new byte[256];
+        private int len;
+
+        private Builder() {
         }
 
         Builder field(String value) {
-            return bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+            if (value == null) {
+                return absent();
+            }
+            int n = value.length();
+            for (int i = 0; i < n; i++) {
+                if (value.charAt(i) >= 0x80) {
+                    return bytes(value.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            // ASCII: its UTF-8 bytes are its chars, copied without an intermediate array.
+            prefix(n);
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) value.charAt(i);
+            }
+            return this;
         }
 
         /**
@@ -76,28 +101,51 @@ final class IdentityHasher {
          * {@link #field} would encode as '?' like any other unpaired surrogate.
          */
         Builder chars(String value) {
-            byte[] b = new byte[value.length() * 2];
-            for (int i = 0; i < value.length(); i++) {
+            int n = value.length();
+            prefix(n * 2);
+            for (int i = 0; i < n; i++) {
                 char c = value.charAt(i);
-                b[2 * i] = (byte) (c >>> 8);
-                b[2 * i + 1] = (byte) c;
+                buf[len++] = (byte) (c >>> 8);
+                buf[len++] = (byte) c;
             }
-            return bytes(b);
+            return this;
         }
 
         Builder bytes(byte[] value) {
             if (value == null) {
-                mac.update(new byte[] {0, 0, 0, 0, 0});
-                return this;
+                return absent();
             }
-            int n = value.length;
-            mac.update(new byte[] {1, (byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-            mac.update(value);
+            prefix(value.length);
+            System.arraycopy(value, 0, buf, len, value.length);
+            len += value.length;
             return this;
         }
 
+        private Builder absent() {
+            ensure(5);
+            Arrays.fill(buf, len, len + 5, (byte) 0);
+            len += 5;
+            return this;
+        }
+
+        /** Reserves room for the 5-byte prefix and n bytes, and writes the prefix: present, then the length. */
+        private void prefix(int n) {
+            ensure(5 + n);
+            buf[len++] = 1;
+            buf[len++] = (byte) (n >>> 24);
+            buf[len++] = (byte) (n >>> 16);
+            buf[len++] = (byte) (n >>> 8);
+            buf[len++] = (byte) n;
+        }
+
+        private void ensure(int more) {
+            if (buf.length - len < more) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            }
+        }
+
         String finish() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+            return KEY_ENCODING.encodeToString(mac(buf, len));
         }
     }
 }

@@ -18,16 +18,25 @@ import java.util.Map;
 final class RequestIdentity {
     private static final List<String> REPRESENTATION_HEADERS = List.of("content-type", "accept");
 
+    private final IdentityHasher hasher;
     private final String fingerprint;
-    private final String throttleKey;
-    private final String userHash;
-    private final String subjectHash;
+    private final String endpoint;
+    private final String client;
+    private final String user;
+    private final String throttleSubject;
+    // Computed when first asked: a cache hit needs only the fingerprint, and each of these is one more HMAC.
+    private String throttleKey;
+    private String userHash;
+    private String subjectHash;
 
-    private RequestIdentity(String fingerprint, String throttleKey, String userHash, String subjectHash) {
+    private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, String client, String user,
+                            String throttleSubject) {
+        this.hasher = hasher;
         this.fingerprint = fingerprint;
-        this.throttleKey = throttleKey;
-        this.userHash = userHash;
-        this.subjectHash = subjectHash;
+        this.endpoint = endpoint;
+        this.client = client;
+        this.user = user;
+        this.throttleSubject = throttleSubject;
     }
 
     static RequestIdentity of(IdentityHasher hasher, EndpointRule rule, TokenHttpRequest request,
@@ -59,14 +68,9 @@ final class RequestIdentity {
         } else {
             fp.field("raw").bytes(request.body());
         }
-        String client = parsed.clientId();
         String user = parsed.user();
         String throttleSubject = rule.limitPer() == LimitPer.CLIENT || user == null ? null : user;
-        String throttleKey = hasher.newHash().field("throttle").field(rule.id()).field(client)
-                .field(throttleSubject).finish();
-        String userHash = hasher.shortHash(user == null ? client : user);
-        return new RequestIdentity(fp.finish(), throttleKey, userHash,
-                throttleSubject == null ? hasher.shortHash(client) : userHash);
+        return new RequestIdentity(hasher, fp.finish(), rule.id(), parsed.clientId(), user, throttleSubject);
     }
 
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
@@ -89,17 +93,33 @@ final class RequestIdentity {
         return fingerprint;
     }
 
+    /** Racing threads of one request may both compute it; they get equal strings. */
     String throttleKey() {
-        return throttleKey;
+        String k = throttleKey;
+        if (k == null) {
+            k = hasher.newHash().field("throttle").field(endpoint).field(client).field(throttleSubject).finish();
+            throttleKey = k;
+        }
+        return k;
     }
 
     /** Short salted hash of whom the limit counts: the user, or the client with limit-per=client (metrics' user tag). */
     String subjectHash() {
-        return subjectHash;
+        String h = subjectHash;
+        if (h == null) {
+            h = throttleSubject == null ? hasher.shortHash(client) : userHash();
+            subjectHash = h;
+        }
+        return h;
     }
 
     /** Short salted hash of the user (or the client where there is no user), for events. */
     String userHash() {
-        return userHash;
+        String h = userHash;
+        if (h == null) {
+            h = hasher.shortHash(user == null ? client : user);
+            userHash = h;
+        }
+        return h;
     }
 }

@@ -38,6 +38,29 @@ class IdentityHasherTest {
     }
 
     @Test
+    void nonAsciiLongAndAbsentFieldsKeepTheDefinition() throws Exception {
+        String longValue = "x".repeat(1_000) + "ü";
+        String mixed = "Zoë \u00e9\u4e2d\ud83d\ude00";
+        assertThat(hasher.newHash().field(mixed).field(longValue).finish()).isEqualTo(expected(mixed, longValue));
+        // The one-buffer builder grows past its first 256 bytes without losing what it held.
+        String[] many = new String[100];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "field-" + i;
+        }
+        IdentityHasher.Builder b = hasher.newHash();
+        for (String f : many) {
+            b.field(f);
+        }
+        assertThat(b.finish()).isEqualTo(expected(many));
+        // An absent field is five zero bytes: distinct from an empty one.
+        assertThat(hasher.newHash().field(null).finish()).isNotEqualTo(hasher.newHash().field("").finish());
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        assertThat(hasher.newHash().field(null).finish())
+                .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(new byte[5])));
+    }
+
+    @Test
     void manyThreadsHashingAtOnceNeverMixTheirState() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
