@@ -1,6 +1,7 @@
 package io.tokenguard.agent.telemetry;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.tokenguard.agent.guard.Violation;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,13 @@ final class GuardMeters {
     private final MeterRegistry summary;
     private final boolean userTag;
     private final ConcurrentMap<String, AtomicLong> peaks = new ConcurrentHashMap<>();
+    /**
+     * tokenguard.requests counters by their tags: the registry's own lookup (sorting tags, building
+     * an id, running the filters) cost more than the rest of a cache hit. A composite's counter
+     * stays valid as exporters come and go. Bounded, as the user tag can take many values.
+     */
+    private final ConcurrentMap<RequestTags, Counter> requestCounters = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED_COUNTERS = 4096;
 
     GuardMeters(MeterRegistry registry, MeterRegistry summary, boolean userTag, int maxTagValues) {
         this.registry = registry;
@@ -48,8 +57,17 @@ final class GuardMeters {
     }
 
     void request(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
-        Tags tags = Tags.of("endpoint", endpoint, "grant", grant, "client", httpClient, "outcome", outcome);
-        registry.counter("tokenguard.requests", userTag ? tags.and("user", subjectHash) : tags).increment();
+        String user = userTag ? subjectHash : null;
+        RequestTags key = new RequestTags(endpoint, grant, httpClient, user, outcome);
+        Counter counter = requestCounters.get(key);
+        if (counter == null) {
+            Tags tags = Tags.of("endpoint", endpoint, "grant", grant, "client", httpClient, "outcome", outcome);
+            counter = registry.counter("tokenguard.requests", user != null ? tags.and("user", user) : tags);
+            if (requestCounters.size() < MAX_REMEMBERED_COUNTERS) {
+                requestCounters.putIfAbsent(key, counter);
+            }
+        }
+        counter.increment();
     }
 
     void upstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
@@ -96,5 +114,41 @@ final class GuardMeters {
                     .strongReference(true).register(summary);
             return value;
         });
+    }
+
+    /** The tag values of one tokenguard.requests counter (user null when the user tag is off). */
+    private static final class RequestTags {
+        private final String endpoint;
+        private final String grant;
+        private final String httpClient;
+        private final String user;
+        private final String outcome;
+
+        RequestTags(String endpoint, String grant, String httpClient, String user, String outcome) {
+            this.endpoint = endpoint;
+            this.grant = grant;
+            this.httpClient = httpClient;
+            this.user = user;
+            this.outcome = outcome;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof RequestTags)) {
+                return false;
+            }
+            RequestTags t = (RequestTags) o;
+            return endpoint.equals(t.endpoint) && grant.equals(t.grant) && httpClient.equals(t.httpClient)
+                    && Objects.equals(user, t.user) && outcome.equals(t.outcome);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = endpoint.hashCode();
+            h = 31 * h + grant.hashCode();
+            h = 31 * h + httpClient.hashCode();
+            h = 31 * h + Objects.hashCode(user);
+            return 31 * h + outcome.hashCode();
+        }
     }
 }
