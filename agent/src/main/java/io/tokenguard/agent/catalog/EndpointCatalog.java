@@ -8,12 +8,18 @@ import java.util.Set;
 
 /**
  * The token endpoints in force, and the question every client call asks: is this URL one of them?
- * Most URLs are not, so the answer starts with a cheap look at the last path segment.
+ * Most URLs are not, so the answer starts with a cheap look at the last path segment, and then
+ * tries only the patterns with as many path segments as the URL (a URL ending in /token is common
+ * enough that trying every pattern on it was the fast path's largest cost).
  */
 public final class EndpointCatalog {
     private final List<EndpointRule> rules;
     /** Literal last path segments of all patterns; null when some pattern ends in a wildcard. */
     private final String[] lastSegments;
+    /** By path segment count: the patterns with that many segments, in catalog order. */
+    private final UrlPattern[][] patternsBySegments;
+    /** Parallel to {@link #patternsBySegments}: the rule each pattern belongs to. */
+    private final EndpointRule[][] rulesBySegments;
 
     private EndpointCatalog(List<EndpointRule> rules) {
         this.rules = Collections.unmodifiableList(new ArrayList<>(rules));
@@ -30,6 +36,28 @@ public final class EndpointCatalog {
             }
         }
         this.lastSegments = wildcard ? null : lasts.toArray(new String[0]);
+        int maxSegments = 0;
+        for (EndpointRule rule : rules) {
+            for (UrlPattern p : rule.urls()) {
+                maxSegments = Math.max(maxSegments, p.segmentCount());
+            }
+        }
+        this.patternsBySegments = new UrlPattern[maxSegments + 1][];
+        this.rulesBySegments = new EndpointRule[maxSegments + 1][];
+        for (int n = 0; n <= maxSegments; n++) {
+            List<UrlPattern> patterns = new ArrayList<>();
+            List<EndpointRule> owners = new ArrayList<>();
+            for (EndpointRule rule : rules) {
+                for (UrlPattern p : rule.urls()) {
+                    if (p.segmentCount() == n) {
+                        patterns.add(p);
+                        owners.add(rule);
+                    }
+                }
+            }
+            patternsBySegments[n] = patterns.toArray(new UrlPattern[0]);
+            rulesBySegments[n] = owners.toArray(new EndpointRule[0]);
+        }
     }
 
     public static EndpointCatalog of(List<EndpointRule> rules) {
@@ -41,10 +69,14 @@ public final class EndpointCatalog {
         if (path == null || (lastSegments != null && !lastSegmentKnown(path))) {
             return null;
         }
-        for (int i = 0; i < rules.size(); i++) {
-            EndpointRule rule = rules.get(i);
-            if (rule.matches(scheme, host, port, path)) {
-                return rule;
+        int n = UrlPattern.segmentCount(path);
+        if (n < 0 || n >= patternsBySegments.length) {
+            return null;
+        }
+        UrlPattern[] patterns = patternsBySegments[n];
+        for (int i = 0; i < patterns.length; i++) {
+            if (patterns[i].matches(scheme, host, port, path)) {
+                return rulesBySegments[n][i];
             }
         }
         return null;

@@ -106,15 +106,6 @@ public final class EndpointRule {
         return grant != null && exemptGrants.contains(grant);
     }
 
-    boolean matches(String scheme, String host, int port, String path) {
-        for (int i = 0; i < urls.size(); i++) {
-            if (urls.get(i).matches(scheme, host, port, path)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     public static final class Builder {
         private final String id;
         private final List<UrlPattern> urls = new ArrayList<>();

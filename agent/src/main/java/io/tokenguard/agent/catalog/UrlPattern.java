@@ -78,11 +78,37 @@ public final class UrlPattern {
                 if (part.isEmpty() && !s.isEmpty()) {
                     throw new IllegalArgumentException(EXPECTED);
                 }
-                parts.add(part);
+                parts.add(part.equals(ANY) ? ANY : part);
                 start = i + 1;
             }
         }
         return parts.toArray(new String[0]);
+    }
+
+    /** Path segments of this pattern ("/a/b" has two; "/" has one, empty). */
+    int segmentCount() {
+        return segments.length;
+    }
+
+    /**
+     * Path segments of a URL path as {@link #matches} counts them (a trailing slash ignored), or -1
+     * for a path that no pattern can match (empty or not starting with '/').
+     */
+    static int segmentCount(String path) {
+        int end = path.length();
+        if (end > 1 && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        if (end == 0 || path.charAt(0) != '/') {
+            return -1;
+        }
+        int n = 1;
+        for (int i = 1; i < end; i++) {
+            if (path.charAt(i) == '/') {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The last path segment when it is a literal (used to pre-filter), else null. */
@@ -107,8 +133,8 @@ public final class UrlPattern {
                 return false;
             }
         }
-        return (hostLabels == null || matchParts(hostLabels, host, 0, host.length(), '.', true))
-                && matchPath(path);
+        // The path first: compared case-sensitively, it is the cheaper test and the one most URLs fail.
+        return matchPath(path) && (hostLabels == null || matchParts(hostLabels, host, 0, host.length(), '.', true));
     }
 
     private boolean matchPath(String path) {
@@ -119,32 +145,54 @@ public final class UrlPattern {
         return end > 0 && path.charAt(0) == '/' && matchParts(segments, path, 1, end, '/', false);
     }
 
-    /** Compares s[from, to) split at sep with the pattern parts, without allocating. */
+    /**
+     * Compares s[from, to) split at sep with the pattern parts, without allocating: one pass over
+     * the characters (indexOf and regionMatches per part cost several times more on a miss).
+     */
     private static boolean matchParts(String[] parts, String s, int from, int to, char sep, boolean ignoreCase) {
         int pos = from;
         for (int i = 0; i < parts.length; i++) {
-            if (pos > to) {
-                return false;
-            }
-            int next = s.indexOf(sep, pos);
-            if (next < 0 || next > to) {
-                next = to;
-            }
-            int len = next - pos;
             String part = parts[i];
-            if (part.equals(ANY)) {
-                if (len == 0) {
+            if (part == ANY) { // parse() stores every wildcard as this very constant
+                int start = pos;
+                while (pos < to && s.charAt(pos) != sep) {
+                    pos++;
+                }
+                if (pos == start) {
                     return false;
                 }
-            } else if (len != part.length() || !s.regionMatches(ignoreCase, pos, part, 0, len)) {
-                return false;
+            } else {
+                int len = part.length();
+                if (to - pos < len) {
+                    return false;
+                }
+                for (int k = 0; k < len; k++) {
+                    char c = s.charAt(pos + k);
+                    char p = part.charAt(k);
+                    if (c != p && (!ignoreCase || !sameIgnoringCase(c, p))) {
+                        return false;
+                    }
+                }
+                pos += len;
             }
             if (i == parts.length - 1) {
-                return next == to;
+                return pos == to;
             }
-            pos = next + 1;
+            if (pos >= to || s.charAt(pos) != sep) {
+                return false;
+            }
+            pos++;
         }
         return false;
+    }
+
+    /** As String.regionMatches(true, ...) compares two characters; pattern hosts are lower case already. */
+    private static boolean sameIgnoringCase(char c, char p) {
+        if (c < 0x80) {
+            return c >= 'A' && c <= 'Z' && (char) (c + ('a' - 'A')) == p;
+        }
+        char u = Character.toUpperCase(c);
+        return u == Character.toUpperCase(p) || Character.toLowerCase(u) == Character.toLowerCase(p);
     }
 
     @Override

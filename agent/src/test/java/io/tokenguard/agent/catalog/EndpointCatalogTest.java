@@ -31,6 +31,37 @@ class EndpointCatalogTest {
     }
 
     @Test
+    void theSegmentIndexAnswersAsTryingEveryPatternInOrderWould() {
+        java.util.List<EndpointRule> rules = Arrays.asList(
+                EndpointRule.builder("root").url("https://root.example/").build(),
+                EndpointRule.builder("short").url("https://*.example/token").build(),
+                EndpointRule.builder("twice").url("https://a.example/oauth2/token").url("https://*.example/x/*/token").build(),
+                EndpointRule.builder("shadowed").url("https://a.example/oauth2/token").build(),
+                EndpointRule.builder("any").url("*://*/realms/*/protocol/openid-connect/token").build());
+        EndpointCatalog indexed = EndpointCatalog.of(rules);
+        String[] hosts = {"root.example", "a.example", "b.example", "kc.internal"};
+        String[] paths = {"", "/", "//", "/token", "/token/", "//token", "/oauth2/token", "/oauth2/token/",
+            "/oauth2//token", "/x/y/token", "/x//token", "/x/y/z/token", "/realms/r/protocol/openid-connect/token",
+            "/realms//protocol/openid-connect/token", "token", "/a/b/c/d/e/f/g/h/token"};
+        int matched = 0;
+        for (String host : hosts) {
+            for (String path : paths) {
+                EndpointRule expected = null;
+                for (EndpointRule r : rules) {
+                    if (r.urls().stream().anyMatch(u -> u.matches("https", host, -1, path))) {
+                        expected = r;
+                        break;
+                    }
+                }
+                assertThat(indexed.match("https", host, -1, path)).as(host + path).isSameAs(expected);
+                matched += expected == null ? 0 : 1;
+            }
+        }
+        assertThat(matched).as("URLs some rule matches").isEqualTo(17);
+        assertThat(indexed.match("https", "a.example", -1, "/oauth2/token").id()).isEqualTo("twice");
+    }
+
+    @Test
     void matchingDoesNotAllocate() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
