@@ -62,8 +62,16 @@ public final class GuardedAsyncExecution {
             captured.request = request;
             captured.entity = entity;
         }, (HttpContext) context);
-        URI uri = captured.request == null ? null : uri((HttpHost) target, captured.request);
-        if (uri == null || !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+        if (captured.request == null) {
+            return null;
+        }
+        Boolean tokenEndpoint = RequestTarget.isTokenEndpoint(guard, (HttpHost) target, captured.request);
+        if (Boolean.FALSE.equals(tokenEndpoint)) {
+            return null;
+        }
+        URI uri = uri((HttpHost) target, captured.request);
+        if (uri == null || (tokenEndpoint == null
+                && !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath()))) {
             return null;
         }
         byte[] body = captured.entity == null ? new byte[0] : drain(requestProducer, guard.captureMaxBytes());

@@ -56,8 +56,13 @@ public final class GuardedExecution {
             return null;
         }
         ClassicHttpRequest httpRequest = (ClassicHttpRequest) request;
+        Boolean tokenEndpoint = RequestTarget.isTokenEndpoint(guard, (HttpHost) target, httpRequest);
+        if (Boolean.FALSE.equals(tokenEndpoint)) {
+            return null;
+        }
         URI uri = uri((HttpHost) target, httpRequest);
-        if (uri == null || !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath())) {
+        if (uri == null || (tokenEndpoint == null
+                && !guard.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getPath()))) {
             return null;
         }
         byte[] body = new byte[0];
