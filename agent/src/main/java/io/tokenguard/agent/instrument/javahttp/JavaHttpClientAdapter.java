@@ -75,16 +75,17 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                 return null;
             }
         }
-        HttpRequest replay = replay(request, body);
+        byte[] captured = body;
         if (body.length > limit) {
             // Read already (the publisher may be one-shot), too large to guard: send it as it was.
-            return sendUnguarded(client, replay, handler);
+            return sendUnguarded(client, replay(request, captured), handler);
         }
         long timeout = request.timeout().map(Duration::toMillis).orElse(0L);
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), request.uri().toURL(),
                 HttpHeaders.of(request.headers().map()), body, timeout, TokenHttpRequest.JDKHTTP);
         CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
-        AsyncUpstream upstream = () -> sendUpstream(client, replay, version);
+        // The replay is built only when something is sent: a cache hit never needs it.
+        AsyncUpstream upstream = () -> sendUpstream(client, replayOrOriginal(request, captured), version);
         return Bridge.exchangeAsync(tokenRequest, upstream)
                 .handle((answer, error) -> {
                     if (error != null) {
@@ -109,9 +110,21 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                                     new IOException("TokenGuard could not build the response", t));
                         }
                         // Nothing was sent for this call: it goes upstream itself, as without TokenGuard.
-                        return sendUnguarded(client, replay, handler);
+                        return sendUnguarded(client, replayOrOriginal(request, captured), handler);
                     }
                 });
+    }
+
+    /**
+     * The replay, or the app's own request where the builder refuses to copy it (an HttpRequest
+     * subclass of the app's with headers the builder rejects): what the JDK would have sent anyway.
+     */
+    private static HttpRequest replayOrOriginal(HttpRequest request, byte[] body) {
+        try {
+            return replay(request, body);
+        } catch (RuntimeException e) {
+            return request;
+        }
     }
 
     /** The same request with its body as an equal byte-array publisher: the original may be one-shot. */

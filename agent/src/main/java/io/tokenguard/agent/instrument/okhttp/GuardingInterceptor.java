@@ -28,6 +28,12 @@ import okio.BufferedSource;
  * 5.x keep, the bridge and the JDK. Thin: capture, ask the guard, hand back a real okhttp3.Response.
  */
 public final class GuardingInterceptor implements Interceptor {
+    /**
+     * The last Content-Type parsed: a cached answer has the same one every time, and parsing it
+     * (a regex) was a tenth of a cache hit. MediaType is immutable, so a racy reuse is harmless.
+     */
+    private static volatile ParsedType lastType;
+
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
@@ -46,16 +52,13 @@ public final class GuardingInterceptor implements Interceptor {
         if (body == null) {
             return chain.proceed(request);
         }
-        Request replay = request.body() == null ? request
-                : request.newBuilder().method(request.method(), new BytesRequestBody(request.body().contentType(), body))
-                        .build();
         Response[] own = new Response[1];
         // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
         TokenHttpResponse[] ownAnswer = new TokenHttpResponse[1];
         TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), url.url(), headers(request), body,
                 chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true);
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
-            Response r = chain.proceed(replay);
+            Response r = chain.proceed(replay(request, body));
             own[0] = r;
             ownAnswer[0] = toToken(r);
             return ownAnswer[0];
@@ -70,8 +73,15 @@ public final class GuardingInterceptor implements Interceptor {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one, else it goes
             // upstream itself, as without TokenGuard.
-            return own[0] != null ? own(own[0], ownAnswer[0]) : chain.proceed(replay);
+            return own[0] != null ? own(own[0], ownAnswer[0]) : chain.proceed(replay(request, body));
         }
+    }
+
+    /** The request with its body as repeatable bytes (it was read once already); built only to be sent, never on a cache hit. */
+    private static Request replay(Request request, byte[] body) {
+        return request.body() == null ? request
+                : request.newBuilder().method(request.method(), new BytesRequestBody(request.body().contentType(), body))
+                        .build();
     }
 
     /** This call's own answer: everything OkHttp knows about it, with the body (already read) re-readable. */
@@ -140,7 +150,26 @@ public final class GuardingInterceptor implements Interceptor {
 
     private static MediaType mediaType(TokenHttpResponse answer) {
         String type = answer.headers().first("Content-Type");
-        return type == null ? null : MediaType.parse(type);
+        if (type == null) {
+            return null;
+        }
+        ParsedType last = lastType;
+        if (last != null && last.text.equals(type)) {
+            return last.parsed;
+        }
+        MediaType parsed = MediaType.parse(type);
+        lastType = new ParsedType(type, parsed);
+        return parsed;
+    }
+
+    private static final class ParsedType {
+        final String text;
+        final MediaType parsed;
+
+        ParsedType(String text, MediaType parsed) {
+            this.text = text;
+            this.parsed = parsed;
+        }
     }
 
     /** A repeatable body over bytes; a subclass rather than RequestBody.create, whose signature moved in 4.x. */
