@@ -16,7 +16,10 @@ import org.apache.http.HttpEntityEnclosingRequest;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
 import org.apache.http.HttpVersion;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.Configurable;
+import org.apache.http.client.protocol.HttpClientContext;
 import org.apache.http.client.methods.HttpUriRequest;
 import org.apache.http.client.utils.URIUtils;
 import org.apache.http.entity.ByteArrayEntity;
@@ -72,15 +75,16 @@ public final class GuardedExecution {
             }
         }
         TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri),
-                headers(httpRequest), body, 0, TokenHttpRequest.APACHE4);
+                headers(httpRequest), body, socketTimeoutMillis(client, httpRequest, (HttpContext) context),
+                TokenHttpRequest.APACHE4);
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
-        TokenHttpResponse[] own = new TokenHttpResponse[1];
-        TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
-            own[0] = sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context);
-            return own[0];
-        });
+        // This call's own response, if it went upstream: the client's own object, its body kept in memory.
+        CloseableHttpResponse[] own = new CloseableHttpResponse[1];
+        TokenHttpResponse answer = Bridge.exchange(tokenRequest,
+                () -> sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context, own));
         if (answer.source() == ResponseSource.UPSTREAM) {
-            return toApache(answer);
+            // Handing back the client's own response leaves nothing to build, so nothing can fail once sent.
+            return own[0] != null ? own[0] : toApache(answer);
         }
         try {
             TestFaults.check(TestFaults.SYNTHETIC);
@@ -89,8 +93,25 @@ public final class GuardedExecution {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one; else null, and
             // the client's own doExecute sends the request, as without TokenGuard.
-            return own[0] == null ? null : toApache(own[0]);
+            return own[0];
         }
+    }
+
+    /**
+     * The socket timeout this client would read the answer with, as its own doExecute picks the
+     * config (the request's, else the context's, else the client's default); 0 when none is set,
+     * and a request waiting for an identical one then waits up to coalesce.max-wait.
+     */
+    static int socketTimeoutMillis(Object client, HttpRequest request, HttpContext context) {
+        RequestConfig config = request instanceof Configurable ? ((Configurable) request).getConfig() : null;
+        if (config == null && context != null) {
+            Object fromContext = context.getAttribute(HttpClientContext.REQUEST_CONFIG);
+            config = fromContext instanceof RequestConfig ? (RequestConfig) fromContext : null;
+        }
+        if (config == null && client instanceof Configurable) {
+            config = ((Configurable) client).getConfig();
+        }
+        return config == null ? 0 : Math.max(0, config.getSocketTimeout());
     }
 
     private static URI uri(HttpHost target, HttpRequest request) {
@@ -122,7 +143,7 @@ public final class GuardedExecution {
     }
 
     private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target, HttpRequest request,
-                                                  HttpContext context) throws IOException {
+                                                  HttpContext context, CloseableHttpResponse[] own) throws IOException {
         CloseableHttpResponse response;
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
@@ -130,17 +151,33 @@ public final class GuardedExecution {
         } finally {
             SENDING_UPSTREAM.remove();
         }
+        TokenHttpResponse answer;
+        HttpEntity entity = response.getEntity();
+        byte[] bytes;
         try {
             HttpHeaders.Builder b = HttpHeaders.builder();
             for (Header h : response.getAllHeaders()) {
                 b.add(h.getName(), h.getValue());
             }
-            byte[] bytes = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
-            return new TokenHttpResponse(response.getStatusLine().getStatusCode(),
+            bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
+            answer = new TokenHttpResponse(response.getStatusLine().getStatusCode(),
                     response.getStatusLine().getReasonPhrase(), b.build(), bytes, ResponseSource.UPSTREAM);
         } finally {
             response.close();
         }
+        try {
+            if (entity != null) {
+                ByteArrayEntity kept = new ByteArrayEntity(bytes);
+                kept.setContentType(entity.getContentType());
+                kept.setContentEncoding(entity.getContentEncoding());
+                kept.setChunked(entity.isChunked());
+                response.setEntity(kept);
+            }
+            own[0] = response;
+        } catch (RuntimeException | LinkageError e) {
+            Bridge.fault("apache4", e); // the answer is still served, converted from bytes
+        }
+        return answer;
     }
 
     private static CloseableHttpResponse toApache(TokenHttpResponse answer) {

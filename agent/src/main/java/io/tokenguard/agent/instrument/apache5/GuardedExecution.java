@@ -13,6 +13,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.net.URI;
+import org.apache.hc.client5.http.config.Configurable;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -24,7 +26,9 @@ import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Apache HttpClient 5 classic adapter, defined in a child of the app's HttpClient loader. Same shape
@@ -83,15 +87,15 @@ public final class GuardedExecution {
             }
         }
         TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers(httpRequest),
-                body, 0, TokenHttpRequest.APACHE5);
+                body, responseTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE5);
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
-        TokenHttpResponse[] own = new TokenHttpResponse[1];
-        TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
-            own[0] = sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context);
-            return own[0];
-        });
+        // This call's own response, if it went upstream: the client's own object, its body kept in memory.
+        CloseableHttpResponse[] own = new CloseableHttpResponse[1];
+        TokenHttpResponse answer = Bridge.exchange(tokenRequest,
+                () -> sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context, own));
         if (answer.source() == ResponseSource.UPSTREAM) {
-            return toApache(answer);
+            // Handing back the client's own response leaves nothing to build, so nothing can fail once sent.
+            return own[0] != null ? own[0] : toApache(answer);
         }
         try {
             TestFaults.check(TestFaults.SYNTHETIC);
@@ -100,8 +104,27 @@ public final class GuardedExecution {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one; else null, and
             // the client's own doExecute sends the request, as without TokenGuard.
-            return own[0] == null ? null : toApache(own[0]);
+            return own[0];
         }
+    }
+
+    /**
+     * The response timeout this client would read the answer with, as its own doExecute picks the
+     * config (the request's, else the context's, else the client's default); 0 when none is set,
+     * and a request waiting for an identical one then waits up to coalesce.max-wait.
+     */
+    static long responseTimeoutMillis(Object client, ClassicHttpRequest request, HttpContext context) {
+        RequestConfig config = request instanceof Configurable ? ((Configurable) request).getConfig() : null;
+        if (config == null && context instanceof HttpClientContext) {
+            RequestConfig fromContext = ((HttpClientContext) context).getRequestConfig();
+            // Without one of its own the context answers the library's DEFAULT, which is no choice of the app's.
+            config = fromContext == RequestConfig.DEFAULT ? null : fromContext;
+        }
+        if (config == null && client instanceof Configurable) {
+            config = ((Configurable) client).getConfig();
+        }
+        Timeout timeout = config == null ? null : config.getResponseTimeout();
+        return timeout == null || timeout.isDisabled() ? 0 : Math.max(0, timeout.toMilliseconds());
     }
 
     private static URI uri(HttpHost target, ClassicHttpRequest request) {
@@ -134,7 +157,8 @@ public final class GuardedExecution {
 
     @SuppressWarnings("deprecation")
     private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target,
-                                                  ClassicHttpRequest request, HttpContext context) throws IOException {
+                                                  ClassicHttpRequest request, HttpContext context,
+                                                  CloseableHttpResponse[] own) throws IOException {
         CloseableHttpResponse response;
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
@@ -142,22 +166,35 @@ public final class GuardedExecution {
         } finally {
             SENDING_UPSTREAM.remove();
         }
+        TokenHttpResponse answer;
+        HttpEntity entity = response.getEntity();
+        byte[] bytes;
         try {
             HttpHeaders.Builder b = HttpHeaders.builder();
             for (Header h : response.getHeaders()) {
                 b.add(h.getName(), h.getValue());
             }
-            byte[] bytes;
             try {
-                bytes = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+                bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
             } catch (RuntimeException e) {
                 throw new IOException(e);
             }
-            return new TokenHttpResponse(response.getCode(), response.getReasonPhrase(), b.build(), bytes,
+            answer = new TokenHttpResponse(response.getCode(), response.getReasonPhrase(), b.build(), bytes,
                     ResponseSource.UPSTREAM);
         } finally {
             response.close();
         }
+        try {
+            // Set after close(): closing the response closes its entity.
+            if (entity != null) {
+                response.setEntity(new ByteArrayEntity(bytes, contentType(entity.getContentType()),
+                        entity.getContentEncoding()));
+            }
+            own[0] = response;
+        } catch (RuntimeException | LinkageError e) {
+            Bridge.fault("apache5", e); // the answer is still served, converted from bytes
+        }
+        return answer;
     }
 
     private static CloseableHttpResponse toApache(TokenHttpResponse answer) throws IOException {
