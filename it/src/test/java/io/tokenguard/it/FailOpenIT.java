@@ -7,22 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fail-open, stage by stage: with {@code tokenguard.test.fail-stage=<stage>} (the test-only fault
  * switch) every check of that stage throws, alternately a RuntimeException and a LinkageError. One
- * child JVM per stage runs the same careless workload once per adapter (HttpURLConnection,
- * java.net.http send and sendAsync, OkHttp execute and enqueue, Apache 4, Apache 5: one round each),
- * and must see what a run without the agent sees, round by round: the same statuses and the same
- * calls at the IdP. Each stage's fault is counted (report and exit summary) and logged once.
+ * child JVM per stage and JDK (the build's and Temurin 25) runs the same careless workload once per
+ * adapter (HttpURLConnection, java.net.http send and sendAsync, OkHttp execute and enqueue, Apache 4,
+ * Apache 5: one round each), and must see what a run without the agent on that JDK sees, round by
+ * round: the same statuses and the same calls at the IdP. Each stage's fault is counted (report and exit summary) and logged once.
  */
 class FailOpenIT extends AgainstEmulatedIdp {
     /** One round per adapter; the order is the table's. */
@@ -34,8 +36,8 @@ class FailOpenIT extends AgainstEmulatedIdp {
     private static final int TOKEN_REQUESTS = USERS.length * ITERATIONS * 7;
     private static final Pattern FAULT_LOG = Pattern.compile("internal fault in stage '([^']+)'");
 
-    private static JavaProcess.Result bare;
-    private static int bareTokenCalls;
+    /** The reference run per JDK: the same workload without the agent. */
+    private static final Map<String, JavaProcess.Result> BARE = new HashMap<>();
 
     @TempDir
     Path dir;
@@ -48,23 +50,37 @@ class FailOpenIT extends AgainstEmulatedIdp {
                         "--client", String.join(",", ADAPTERS));
     }
 
-    /** The reference: the same workload without the agent (one thread: the order, and so every count, is fixed). */
-    @BeforeAll
-    static void runWithoutTheAgent() throws Exception {
-        idp.reset();
-        bare = app(JavaProcess.on(Jdk.all().get(0))).run();
-        bareTokenCalls = idp.tokenCalls("eloqua");
-        assertThat(bare.sample().roundClients()).as(bare.toString()).isEqualTo(ADAPTERS);
-        // Eloqua's one sign-in per user and minute: the bare app does get refused, so "the same" is a real check.
-        assertThat(bare.sample().row("eloqua", "alice").status(429)).isPositive();
-        assertThat(bareTokenCalls).isEqualTo(TOKEN_REQUESTS);
+    /**
+     * The reference: the same workload without the agent, on the same JDK (one thread: the order,
+     * and so every count, is fixed). Leaves the IdP reset for the guarded run.
+     */
+    private static JavaProcess.Result bare(Jdk jdk) throws Exception {
+        JavaProcess.Result reference = BARE.get(jdk.toString());
+        if (reference == null) {
+            idp.reset();
+            reference = app(JavaProcess.on(jdk)).run();
+            assertThat(reference.sample().roundClients()).as(reference.toString()).isEqualTo(ADAPTERS);
+            // Eloqua's one sign-in per user and minute: the bare app does get refused, so "the same" is a real check.
+            assertThat(reference.sample().row("eloqua", "alice").status(429)).isPositive();
+            assertThat(idp.tokenCalls("eloqua")).isEqualTo(TOKEN_REQUESTS);
+            idp.reset();
+            BARE.put(jdk.toString(), reference);
+        }
+        return reference;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"match", "parse", "cache", "throttle", "synthetic"})
-    void aFaultedStageLeavesEveryAdapterExactlyAsWithoutTheAgent(String stage) throws Exception {
+    static Stream<Arguments> stagesOnEveryJdk() {
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("match", "parse", "cache", "throttle", "synthetic")
+                .map(stage -> Arguments.of(jdk, stage)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("stagesOnEveryJdk")
+    void aFaultedStageLeavesEveryAdapterExactlyAsWithoutTheAgent(Jdk jdk, String stage) throws Exception {
+        jdk.assumeInstalled();
+        JavaProcess.Result bare = bare(jdk);
         Path report = dir.resolve("report.json");
-        JavaProcess.Result run = app(JavaProcess.on(Jdk.all().get(0)).withAgent().guardingLoopbackIdp()
+        JavaProcess.Result run = app(JavaProcess.on(jdk).withAgent().guardingLoopbackIdp()
                 .property("tokenguard.test.fail-stage", stage).property("tokenguard.report.json", report.toString()))
                 .run();
 
@@ -81,7 +97,7 @@ class FailOpenIT extends AgainstEmulatedIdp {
                 assertThat(guarded.apiOk()).isEqualTo(reference.apiOk());
             }
         }
-        assertThat(idp.tokenCalls("eloqua")).isEqualTo(bareTokenCalls);
+        assertThat(idp.tokenCalls("eloqua")).isEqualTo(TOKEN_REQUESTS);
 
         long counted = loggedOnceAndCounted(run, report, stage);
         // Every token request met the fault (match: every HTTP request did), except, for synthetic, the
@@ -98,10 +114,12 @@ class FailOpenIT extends AgainstEmulatedIdp {
      * cached tokens (one sign-in per user, no 429), only the numbers are lost and the fault counted.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"telemetry"})
-    void aFaultedTelemetryLosesItsNumbersButNotTheProtection(String stage) throws Exception {
+    @MethodSource("jdks")
+    void aFaultedTelemetryLosesItsNumbersButNotTheProtection(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        String stage = "telemetry";
         Path report = dir.resolve("report.json");
-        JavaProcess.Result run = app(JavaProcess.on(Jdk.all().get(0)).withAgent().guardingLoopbackIdp()
+        JavaProcess.Result run = app(JavaProcess.on(jdk).withAgent().guardingLoopbackIdp()
                 .property("tokenguard.test.fail-stage", stage).property("tokenguard.report.json", report.toString()))
                 .run();
 

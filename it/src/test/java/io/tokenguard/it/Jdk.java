@@ -28,6 +28,10 @@ public final class Jdk {
         return jdks;
     }
 
+    public boolean installed() {
+        return missingReason == null;
+    }
+
     /** Skips the calling test, with the reason printed, when this JDK is not installed here. */
     public void assumeInstalled() {
         if (missingReason != null) {

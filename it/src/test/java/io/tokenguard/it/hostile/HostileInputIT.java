@@ -1,6 +1,7 @@
 package io.tokenguard.it.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.tokenguard.it.JavaProcess;
@@ -8,17 +9,19 @@ import io.tokenguard.it.Jdk;
 import io.tokenguard.it.hostile.HostileCase.Deviation;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The hostile-input corpus end to end (issue 5): one child JVM runs every case without the agent,
- * one with it, against the same hostile IdP; each case is then one test comparing what the app saw
+ * The hostile-input corpus end to end (issue 5), on each JDK (the build's and Temurin 25): one child
+ * JVM runs every case without the agent, one with it, against the same hostile IdP; each case is then one test comparing what the app saw
  * (status, body, the headers that matter, the exception and where it struck) and how many requests
  * reached the IdP. Without the agent every attempt reaches the IdP; with it, exactly the
  * unambiguous token answers are shared, and every difference is one the README documents.
@@ -27,7 +30,16 @@ class HostileInputIT {
     private static final String SECRET = "s3cret";
 
     @TestFactory
-    Stream<DynamicTest> everyHostileCaseBehavesAsWithoutTheAgent() throws Exception {
+    Stream<DynamicNode> everyHostileCaseBehavesAsWithoutTheAgent() throws Exception {
+        List<DynamicNode> perJdk = new ArrayList<>();
+        for (Jdk jdk : Jdk.all()) {
+            perJdk.add(jdk.installed() ? dynamicContainer(jdk.toString(), casesOn(jdk))
+                    : dynamicTest(jdk + " (not installed)", jdk::assumeInstalled));
+        }
+        return perJdk.stream();
+    }
+
+    private static Stream<DynamicTest> casesOn(Jdk jdk) throws Exception {
         List<HostileCase> corpus = HostileCases.all();
         Map<String, Integer> plainHits = new HashMap<>();
         Map<String, Integer> guardedHits = new HashMap<>();
@@ -35,11 +47,11 @@ class HostileInputIT {
         Map<String, RunnerLine> guarded;
         JavaProcess.Result guardedRun;
         try (HostileIdp idp = new HostileIdp(corpus)) {
-            JavaProcess.Result plainRun = runner(idp, false);
+            JavaProcess.Result plainRun = runner(jdk, idp, false);
             plain = RunnerLine.byCaseAndAttempt(plainRun);
             corpus.forEach(c -> plainHits.put(c.id(), idp.hits(c.id())));
             idp.resetCounts();
-            guardedRun = runner(idp, true);
+            guardedRun = runner(jdk, idp, true);
             guarded = RunnerLine.byCaseAndAttempt(guardedRun);
             corpus.forEach(c -> guardedHits.put(c.id(), idp.hits(c.id())));
         }
@@ -88,9 +100,9 @@ class HostileInputIT {
         assertThat(with.marker).as(what).isEqualTo(expectedMarker);
     }
 
-    private static JavaProcess.Result runner(HostileIdp idp, boolean agent) throws Exception {
+    private static JavaProcess.Result runner(Jdk jdk, HostileIdp idp, boolean agent) throws Exception {
         Path testClasses = Paths.get(HostileRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        JavaProcess p = JavaProcess.on(Jdk.all().get(0))
+        JavaProcess p = JavaProcess.on(jdk)
                 .main(HostileRunner.class.getName(), testClasses.toString()).args(idp.baseUrl());
         if (agent) {
             p.withAgent().property("tokenguard.endpoints.hostile.url", "http://127.0.0.1:*/hostile/*");
