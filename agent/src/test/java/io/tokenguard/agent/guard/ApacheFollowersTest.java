@@ -3,8 +3,6 @@ package io.tokenguard.agent.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.tokenguard.agent.catalog.EndpointRule;
-import io.tokenguard.agent.config.Mode;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,10 +32,7 @@ class ApacheFollowersTest {
 
     ApacheFollowersTest() throws Exception {
         idp = new HangingIdp();
-        EndpointRule rule = EndpointRule.builder("loopback").url("http://127.0.0.1:*" + HangingIdp.TOKEN_PATH)
-                .limit("none").defaultTtl(Duration.ofHours(1)).build();
-        bridged = new BridgedGuard(new Guard(TestRequests.settings(Mode.ENFORCE, rule), GuardClock.SYSTEM,
-                new RecordingListener()), rule);
+        bridged = BridgedGuard.forLoopback(HangingIdp.TOKEN_PATH);
     }
 
     @AfterEach

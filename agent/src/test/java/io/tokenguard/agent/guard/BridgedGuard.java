@@ -1,6 +1,7 @@
 package io.tokenguard.agent.guard;
 
 import io.tokenguard.agent.catalog.EndpointRule;
+import io.tokenguard.agent.config.Mode;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
@@ -10,6 +11,7 @@ import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +30,14 @@ final class BridgedGuard implements GuardDelegate, AutoCloseable {
         this.guard = guard;
         this.rule = rule;
         Bridge.install(this);
+    }
+
+    /** A real guard in enforce mode for one loopback token path (any port), with no limit. */
+    static BridgedGuard forLoopback(String tokenPath) {
+        EndpointRule rule = EndpointRule.builder("loopback").url("http://127.0.0.1:*" + tokenPath)
+                .limit("none").defaultTtl(Duration.ofHours(1)).build();
+        return new BridgedGuard(new Guard(TestRequests.settings(Mode.ENFORCE, rule), GuardClock.SYSTEM,
+                new RecordingListener()), rule);
     }
 
     /** What {@code url.openConnection()} returns under the agent. */

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.tokenguard.agent.catalog.EndpointRule;
-import io.tokenguard.agent.config.Mode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,10 +38,7 @@ class UrlConnectionFollowersTest {
 
     UrlConnectionFollowersTest() throws IOException {
         idp = new HangingIdp();
-        EndpointRule rule = EndpointRule.builder("loopback").url("http://127.0.0.1:*" + HangingIdp.TOKEN_PATH)
-                .limit("none").defaultTtl(Duration.ofHours(1)).build();
-        bridged = new BridgedGuard(new Guard(TestRequests.settings(Mode.ENFORCE, rule), GuardClock.SYSTEM,
-                new RecordingListener()), rule);
+        bridged = BridgedGuard.forLoopback(HangingIdp.TOKEN_PATH);
     }
 
     @AfterEach
