@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,23 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * takes it (the request's config, the context's, the client's default), and fails as the client
  * itself fails at that timeout, which is taken from the client first, without the guard.
  */
-class ApacheFollowersTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
-
-    private final HangingIdp idp;
-    private final BridgedGuard bridged;
-
-    ApacheFollowersTest() throws Exception {
-        idp = new HangingIdp();
-        bridged = BridgedGuard.forLoopback(HangingIdp.TOKEN_PATH);
-    }
-
-    @AfterEach
-    void stop() {
-        bridged.close();
-        idp.close();
-    }
-
+class ApacheFollowersTest extends AgainstHangingIdp {
     /** Where a follower's timeout is set, as an app would set it. */
     enum TimeoutFrom { REQUEST, CONTEXT, CLIENT, NONE }
 

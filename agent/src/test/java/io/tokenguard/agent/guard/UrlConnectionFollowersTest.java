@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -19,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -30,23 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the test lets go. Every expectation is first taken from the JDK itself: the same request without
  * the guard, on the same kind of thread, against a second hanging IdP.
  */
-class UrlConnectionFollowersTest {
-    private static final Duration BOUND = Duration.ofSeconds(60);
-
-    private final HangingIdp idp;
-    private final BridgedGuard bridged;
-
-    UrlConnectionFollowersTest() throws IOException {
-        idp = new HangingIdp();
-        bridged = BridgedGuard.forLoopback(HangingIdp.TOKEN_PATH);
-    }
-
-    @AfterEach
-    void stop() {
-        bridged.close();
-        idp.close();
-    }
-
+class UrlConnectionFollowersTest extends AgainstHangingIdp {
     /** One token request on its own thread, remembering how it ended. */
     private static final class Call {
         final String name;
