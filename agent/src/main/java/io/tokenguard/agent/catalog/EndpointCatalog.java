@@ -83,10 +83,7 @@ public final class EndpointCatalog {
     }
 
     private boolean lastSegmentKnown(String path) {
-        int end = path.length();
-        if (end > 1 && path.charAt(end - 1) == '/') {
-            end--;
-        }
+        int end = UrlPattern.pathEnd(path);
         int start = path.lastIndexOf('/', end - 1) + 1;
         int len = end - start;
         for (String last : lastSegments) {

@@ -85,6 +85,12 @@ public final class UrlPattern {
         return parts.toArray(new String[0]);
     }
 
+    /** Where a URL path's last segment ends: a trailing slash does not count ("/token/" is "/token"). */
+    static int pathEnd(String path) {
+        int end = path.length();
+        return end > 1 && path.charAt(end - 1) == '/' ? end - 1 : end;
+    }
+
     /** Path segments of this pattern ("/a/b" has two; "/" has one, empty). */
     int segmentCount() {
         return segments.length;
@@ -95,10 +101,7 @@ public final class UrlPattern {
      * for a path that no pattern can match (empty or not starting with '/').
      */
     static int segmentCount(String path) {
-        int end = path.length();
-        if (end > 1 && path.charAt(end - 1) == '/') {
-            end--;
-        }
+        int end = pathEnd(path);
         if (end == 0 || path.charAt(0) != '/') {
             return -1;
         }
@@ -138,10 +141,7 @@ public final class UrlPattern {
     }
 
     private boolean matchPath(String path) {
-        int end = path.length();
-        if (end > 1 && path.charAt(end - 1) == '/') {
-            end--;
-        }
+        int end = pathEnd(path);
         return end > 0 && path.charAt(0) == '/' && matchParts(segments, path, 1, end, '/', false);
     }
 
