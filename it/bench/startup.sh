@@ -48,7 +48,8 @@ for label in none tokenguard otel; do
   wall[$label]=$(awk -v l=$label '$1==l {print $2}' "$work/rows" | median)
   rss[$label]=$(awk -v l=$label '$1==l {print $3}' "$work/rows" | median)
 done
-jdk=$("$java" -version 2>&1 | head -1)
+jdk=$("$java" -version 2>&1)   # whole output first: `| head -1` under pipefail fails at random (SIGPIPE)
+jdk=${jdk%%$'\n'*}
 feature=$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
 out="$root/it/bench/results/startup-jdk$feature.md"
 mkdir -p "$(dirname "$out")"
