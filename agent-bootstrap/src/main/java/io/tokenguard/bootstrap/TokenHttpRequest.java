@@ -22,6 +22,7 @@ public final class TokenHttpRequest {
     private final long timeoutMillis;
     private final String httpClient;
     private final boolean interruptible;
+    private final Object[] credentialSources;
 
     /** A request from an unnamed HTTP client (tests). */
     public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
@@ -43,6 +44,14 @@ public final class TokenHttpRequest {
      */
     public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
                             String httpClient, boolean interruptible) {
+        this(method, url, headers, body, timeoutMillis, httpClient, interruptible, NO_SOURCES);
+    }
+
+    private static final Object[] NO_SOURCES = new Object[0];
+
+    private TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
+                             String httpClient, boolean interruptible, Object[] credentialSources) {
+        this.credentialSources = credentialSources;
         this.interruptible = interruptible;
         this.method = method;
         this.url = url;
@@ -87,6 +96,35 @@ public final class TokenHttpRequest {
      */
     public boolean interruptible() {
         return interruptible;
+    }
+
+    /**
+     * The objects below TokenGuard's hook that can add credentials on the wire which the adapter
+     * cannot read as headers: an authenticator answering a challenge, a cookie store, an
+     * interceptor, the TLS key material (socket factory, SSLContext, key manager), or the client
+     * object itself. Two requests share an answer only if these are the very same objects (compared
+     * by identity, never by equals). Empty when the request carries everything it sends.
+     */
+    public Object[] credentialSources() {
+        return credentialSources;
+    }
+
+    /** This request with these credential sources (nulls are skipped: a part the client does not have). */
+    public TokenHttpRequest withCredentialSources(Object... sources) {
+        int n = 0;
+        for (Object o : sources) {
+            if (o != null) {
+                n++;
+            }
+        }
+        Object[] kept = new Object[n];
+        int i = 0;
+        for (Object o : sources) {
+            if (o != null) {
+                kept[i++] = o;
+            }
+        }
+        return new TokenHttpRequest(method, url, headers, body, timeoutMillis, httpClient, interruptible, kept);
     }
 
     @Override

@@ -10,8 +10,21 @@ public final class TokenHttpResponse {
     private final HttpHeaders headers;
     private final byte[] body;
     private final ResponseSource source;
+    private final boolean truncated;
 
     public TokenHttpResponse(int status, String reason, HttpHeaders headers, byte[] body, ResponseSource source) {
+        this(status, reason, headers, body, source, false);
+    }
+
+    /**
+     * @param truncated the body is only the first part of the provider's answer: the rest is still
+     *                  on the wire, held by the adapter for the app that asked (it was larger than
+     *                  the capture limit, or did not arrive in time). Such an answer is never cached
+     *                  and never handed to another request.
+     */
+    public TokenHttpResponse(int status, String reason, HttpHeaders headers, byte[] body, ResponseSource source,
+                             boolean truncated) {
+        this.truncated = truncated;
         this.status = status;
         this.reason = reason;
         this.headers = headers == null ? HttpHeaders.EMPTY : headers;
@@ -41,17 +54,23 @@ public final class TokenHttpResponse {
         return source;
     }
 
+    /** See the constructor: true when {@link #body()} is only a prefix of the provider's answer. */
+    public boolean truncated() {
+        return truncated;
+    }
+
     /**
      * The same response as served from another source. Anything not fresh from upstream carries the
      * marker header so a person can tell, while the app sees the upstream's status, headers and body.
      */
     public TokenHttpResponse servedAs(ResponseSource newSource) {
         HttpHeaders h = newSource == ResponseSource.UPSTREAM ? headers : headers.with(MARKER_HEADER, newSource.label());
-        return new TokenHttpResponse(status, reason, h, body, newSource);
+        return new TokenHttpResponse(status, reason, h, body, newSource, truncated);
     }
 
     @Override
     public String toString() {
-        return "TokenHttpResponse[" + status + ", " + body.length + " body bytes, " + source.label() + "]";
+        return "TokenHttpResponse[" + status + ", " + body.length + " body bytes" + (truncated ? " (truncated)" : "") + ", "
+                + source.label() + "]";
     }
 }

@@ -28,6 +28,7 @@ public final class Guard {
     private final GuardClock clock;
     private final GuardListener listener;
     private final IdentityHasher hasher = new IdentityHasher();
+    private final CredentialSources credentialSources = new CredentialSources();
     private final ResponseClassifier classifier;
     private final TokenCache cache;
     private final Throttle throttle;
@@ -101,7 +102,7 @@ public final class Guard {
         try {
             TestFaults.fire(testFaults, TestFaults.PARSE);
             ex = new Exchange(rule, request, TokenRequestParser.parse(request));
-            ex.identity = RequestIdentity.of(hasher, rule, request, ex.parsed, settings.identityHeaders());
+            ex.identity = RequestIdentity.of(hasher, credentialSources, rule, request, ex.parsed, settings.identityHeaders());
         } catch (Throwable t) {
             return stepAside("parse", t, rule, request, upstream);
         }
@@ -148,6 +149,10 @@ public final class Guard {
         led.whenComplete((outcome, error) -> {
             if (error != null) {
                 mine.completeExceptionally(new LeaderFailed(Futures.unwrap(error)));
+            } else if (outcome.response().truncated()) {
+                // Only a prefix, the rest still on the wire for the app that asked: whoever joined
+                // sends their own request, as without TokenGuard.
+                mine.completeExceptionally(SteppedAside.INSTANCE);
             } else {
                 mine.complete(outcome);
             }

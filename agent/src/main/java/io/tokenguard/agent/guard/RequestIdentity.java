@@ -39,8 +39,8 @@ final class RequestIdentity {
         this.throttleSubject = throttleSubject;
     }
 
-    static RequestIdentity of(IdentityHasher hasher, EndpointRule rule, TokenHttpRequest request,
-                              TokenRequest parsed, List<String> identityHeaders) {
+    static RequestIdentity of(IdentityHasher hasher, CredentialSources sources, EndpointRule rule,
+                              TokenHttpRequest request, TokenRequest parsed, List<String> identityHeaders) {
         IdentityHasher.Builder fp = hasher.newHash().field("fingerprint").field(rule.id())
                 .field(request.method().toUpperCase(Locale.ROOT)).field(canonicalUrl(request.url()));
         addHeaders(fp, request.headers(), identityHeaders);
@@ -67,6 +67,13 @@ final class RequestIdentity {
             }
         } else {
             fp.field("raw").bytes(request.body());
+        }
+        // What the client adds below the hook (an authenticator's answer, cookies, a client
+        // certificate) is unknown here: only the very same objects may share an answer.
+        Object[] below = request.credentialSources();
+        fp.field("sources").field(Integer.toString(below.length));
+        for (Object source : below) {
+            fp.field(Long.toString(sources.idOf(source)));
         }
         String user = parsed.user();
         String throttleSubject = rule.limitPer() == LimitPer.CLIENT || user == null ? null : user;

@@ -45,6 +45,10 @@ final class ResponseClassifier {
 
     ResponseVerdict classify(EndpointRule rule, TokenHttpResponse response, long wallClockMillis) {
         int status = response.status();
+        if (response.truncated() && status != 429) {
+            // A prefix of the answer: nothing about it can be vouched for, not even a lockout code.
+            return ResponseVerdict.other();
+        }
         if (status == 429) {
             return ResponseVerdict.backOff(ResponseVerdict.Kind.RATE_LIMITED, retryAfterNanos(response, wallClockMillis));
         }
