@@ -16,6 +16,16 @@ public interface GuardDelegate {
     int captureMaxBytes();
 
     /**
+     * How long an adapter may keep reading an upstream answer's body (at most {@link #captureMaxBytes}
+     * of it) after the status and headers arrived, before it hands the app the status with the body
+     * still streaming (a {@link TokenHttpResponse#truncated() truncated} answer). Never longer than
+     * the client's own read timeout, when it has one.
+     */
+    default long bodyWaitMillis() {
+        return 1000;
+    }
+
+    /**
      * Decides and answers one token request. Throws only what {@code upstream} threw (or an
      * {@link java.io.InterruptedIOException} / timeout for a waiting caller); any internal fault
      * must be handled inside by calling {@code upstream}.

@@ -56,6 +56,11 @@ final class TokenGuardDelegate implements GuardDelegate {
     }
 
     @Override
+    public long bodyWaitMillis() {
+        return settings.captureBodyWait().toMillis();
+    }
+
+    @Override
     public TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException {
         EndpointRule rule = ruleFor(request);
         if (rule == null) {

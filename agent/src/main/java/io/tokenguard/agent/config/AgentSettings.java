@@ -21,6 +21,7 @@ public final class AgentSettings {
     private final Duration refreshSkew;
     private final Duration refreshGrantTtl;
     private final int captureMaxBytes;
+    private final Duration captureBodyWait;
     private final Duration coalesceMaxWait;
     private final List<String> identityHeaders;
     private final EndpointCatalog catalog;
@@ -46,6 +47,7 @@ public final class AgentSettings {
         this.refreshSkew = b.refreshSkew;
         this.refreshGrantTtl = b.refreshGrantTtl;
         this.captureMaxBytes = b.captureMaxBytes;
+        this.captureBodyWait = b.captureBodyWait;
         this.coalesceMaxWait = b.coalesceMaxWait;
         this.identityHeaders = Collections.unmodifiableList(new ArrayList<>(b.identityHeaders));
         this.catalog = EndpointCatalog.of(b.rules);
@@ -91,6 +93,14 @@ public final class AgentSettings {
 
     public int captureMaxBytes() {
         return captureMaxBytes;
+    }
+
+    /**
+     * How long an adapter reads an answer's body after its status and headers arrived before it hands
+     * the app the status with the rest of the body still streaming (such an answer is not cached).
+     */
+    public Duration captureBodyWait() {
+        return captureBodyWait;
     }
 
     public Duration coalesceMaxWait() {
@@ -185,6 +195,7 @@ public final class AgentSettings {
         private Duration refreshSkew = Duration.ofSeconds(60);
         private Duration refreshGrantTtl = Duration.ofSeconds(30);
         private int captureMaxBytes = 65_536;
+        private Duration captureBodyWait = Duration.ofSeconds(1);
         private Duration coalesceMaxWait = Duration.ofSeconds(30);
         private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private final List<EndpointRule> rules = new ArrayList<>();
@@ -294,6 +305,11 @@ public final class AgentSettings {
 
         public Builder refreshGrantTtl(Duration value) {
             this.refreshGrantTtl = value;
+            return this;
+        }
+
+        public Builder captureBodyWait(Duration value) {
+            this.captureBodyWait = value;
             return this;
         }
 

@@ -49,6 +49,8 @@ final class SettingsReader {
                 SettingsReader::positiveDuration));
         b.captureMaxBytes(value(ConfigKeys.CAPTURE_MAX_BYTES, 65_536, "a whole number from 1 to 16777216",
                 t -> intIn(t, 1, 16_777_216)));
+        b.captureBodyWait(value(ConfigKeys.CAPTURE_BODY_WAIT, Duration.ofSeconds(1), Durations.EXPECTED,
+                SettingsReader::duration));
         b.coalesceMaxWait(value(ConfigKeys.COALESCE_MAX_WAIT, Duration.ofSeconds(30), Durations.EXPECTED,
                 SettingsReader::positiveDuration));
         b.identityHeaders(value(ConfigKeys.IDENTITY_HEADERS, AgentSettings.DEFAULT_IDENTITY_HEADERS,
