@@ -64,9 +64,23 @@ public final class EndpointCatalog {
         return new EndpointCatalog(rules);
     }
 
-    /** The first rule matching the URL, or null. Allocation-free. */
+    /**
+     * The first rule matching the URL, or null. Allocation-free unless the path or host is spelled in a
+     * way servers read as another (see {@link UrlPaths}): then the spelling the server reads is matched.
+     */
     public EndpointRule match(String scheme, String host, int port, String path) {
-        if (path == null || (lastSegments != null && !lastSegmentKnown(path))) {
+        if (path == null) {
+            return null;
+        }
+        boolean oddSpelling = UrlPaths.needsNormalizing(path) || host != null && host.endsWith(".");
+        if (oddSpelling) {
+            return matchSpelled(scheme, UrlPaths.host(host), port, UrlPaths.normalize(path));
+        }
+        return lastSegments != null && !lastSegmentKnown(path) ? null : matchSpelled(scheme, host, port, path);
+    }
+
+    private EndpointRule matchSpelled(String scheme, String host, int port, String path) {
+        if (lastSegments != null && !lastSegmentKnown(path)) {
             return null;
         }
         int n = UrlPattern.segmentCount(path);

@@ -48,7 +48,8 @@ class EndpointCatalogTest {
             for (String path : paths) {
                 EndpointRule expected = null;
                 for (EndpointRule r : rules) {
-                    if (r.urls().stream().anyMatch(u -> u.matches("https", host, -1, path))) {
+                    // Matched as the server reads the path: "//token" is "/token".
+                    if (r.urls().stream().anyMatch(u -> u.matches("https", host, -1, UrlPaths.normalize(path)))) {
                         expected = r;
                         break;
                     }
@@ -57,8 +58,33 @@ class EndpointCatalogTest {
                 matched += expected == null ? 0 : 1;
             }
         }
-        assertThat(matched).as("URLs some rule matches").isEqualTo(17);
+        // 17 as spelled, and 4 more read as the server reads them ("//" is "/", "//token" is "/token").
+        assertThat(matched).as("URLs some rule matches").isEqualTo(21);
         assertThat(indexed.match("https", "a.example", -1, "/oauth2/token").id()).isEqualTo("twice");
+    }
+
+    /** Spellings a server reads as the token path: each used to pass the limit unguarded (issue 10 §8). */
+    @Test
+    void spellingsServersReadAsTheTokenPathMatchIt() {
+        String[] spellings = {"/auth/oauth2/token", "/auth//oauth2/token", "/auth/./oauth2/token", "/auth/x/../oauth2/token",
+            "/auth/oauth2/token;jsessionid=1", "/auth;v=1/oauth2/token", "/auth/oauth2/%74oken", "/auth/oauth2/%74%6f%6B%65%6e",
+            "/auth/oauth2/token/", "/auth/oauth2/token/.", "/./auth/oauth2/token", "/../auth/oauth2/token",
+            "/auth/%6Fauth2/token"};
+        for (String path : spellings) {
+            assertThat(catalog.match("https", "login.eloqua.com", -1, path)).as(path).isNotNull();
+            assertThat(catalog.match("https", "login.eloqua.com.", -1, path)).as("trailing-dot host " + path).isNotNull();
+            assertThat(catalog.match("https", "LOGIN.Eloqua.COM.", 443, path)).as(path).isNotNull();
+        }
+        String[] others = {"/auth/oauth2/token2", "/auth/oauth2/%2Ftoken", "/auth/oauth2/tok%65n%2F..", "/auth/token",
+            "/auth/oauth2/token/../other", "/auth/oauth2/t;oken"};
+        for (String path : others) {
+            assertThat(catalog.match("https", "login.eloqua.com", -1, path)).as(path).isNull();
+        }
+        assertThat(catalog.match("https", "login.eloqua.com..", -1, "/auth/oauth2/token")).isNull();
+        assertThat(UrlPaths.normalize("/a/%7e/%2f/%41/b;p=1/")).isEqualTo("/a/~/%2F/A/b/");
+        assertThat(UrlPaths.normalize("/a/b/..")).isEqualTo("/a/");
+        assertThat(UrlPaths.normalize("/..")).isEqualTo("/");
+        assertThat(UrlPaths.normalize("/plain/path")).isEqualTo("/plain/path");
     }
 
     @Test
