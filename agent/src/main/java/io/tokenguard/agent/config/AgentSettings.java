@@ -11,7 +11,10 @@ import java.util.List;
 /** The validated settings the agent runs with. Immutable. */
 public final class AgentSettings {
     public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
-            "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop"));
+            "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop",
+            // Attestation-based client authentication (draft-ietf-oauth-attestation-based-client-auth),
+            // and a Host the app sets itself (virtual-host tenants).
+            "oauth-client-attestation", "oauth-client-attestation-pop", "host"));
     public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
     public static final Duration DEFAULT_OTLP_INTERVAL = Duration.ofSeconds(60);
 
@@ -22,6 +25,7 @@ public final class AgentSettings {
     private final Duration refreshGrantTtl;
     private final int captureMaxBytes;
     private final Duration captureBodyWait;
+    private final Duration cooldownMax;
     private final Duration coalesceMaxWait;
     private final List<String> identityHeaders;
     private final EndpointCatalog catalog;
@@ -48,6 +52,7 @@ public final class AgentSettings {
         this.refreshGrantTtl = b.refreshGrantTtl;
         this.captureMaxBytes = b.captureMaxBytes;
         this.captureBodyWait = b.captureBodyWait;
+        this.cooldownMax = b.cooldownMax;
         this.coalesceMaxWait = b.coalesceMaxWait;
         this.identityHeaders = Collections.unmodifiableList(new ArrayList<>(b.identityHeaders));
         this.catalog = EndpointCatalog.of(b.rules);
@@ -101,6 +106,11 @@ public final class AgentSettings {
      */
     public Duration captureBodyWait() {
         return captureBodyWait;
+    }
+
+    /** The longest one provider answer (its Retry-After, or a rule's cooldown) holds an identity. */
+    public Duration cooldownMax() {
+        return cooldownMax;
     }
 
     public Duration coalesceMaxWait() {
@@ -196,6 +206,7 @@ public final class AgentSettings {
         private Duration refreshGrantTtl = Duration.ofSeconds(30);
         private int captureMaxBytes = 65_536;
         private Duration captureBodyWait = Duration.ofSeconds(1);
+        private Duration cooldownMax = Duration.ofMinutes(15);
         private Duration coalesceMaxWait = Duration.ofSeconds(30);
         private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private final List<EndpointRule> rules = new ArrayList<>();
@@ -305,6 +316,11 @@ public final class AgentSettings {
 
         public Builder refreshGrantTtl(Duration value) {
             this.refreshGrantTtl = value;
+            return this;
+        }
+
+        public Builder cooldownMax(Duration value) {
+            this.cooldownMax = value;
             return this;
         }
 

@@ -19,6 +19,7 @@ final class ConfigKeys {
     static final String CAPTURE_MAX_BYTES = "tokenguard.capture.max-bytes";
     static final String CAPTURE_BODY_WAIT = "tokenguard.capture.body-wait";
     static final String COALESCE_MAX_WAIT = "tokenguard.coalesce.max-wait";
+    static final String COOLDOWN_MAX = "tokenguard.cooldown.max";
     static final String IDENTITY_HEADERS = "tokenguard.identity.headers";
     static final String METRICS_JMX = "tokenguard.metrics.jmx";
     static final String METRICS_PROMETHEUS_PORT = "tokenguard.metrics.prometheus.port";
@@ -40,7 +41,7 @@ final class ConfigKeys {
             "throttle", "telemetry", "synthetic"));
 
     static final List<String> STATIC = Collections.unmodifiableList(Arrays.asList(MODE, STRICT, CONFIG, ENDPOINTS,
-            CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, CAPTURE_BODY_WAIT, COALESCE_MAX_WAIT,
+            CACHE_MAX_ENTRIES, CACHE_REFRESH_SKEW, CACHE_REFRESH_GRANT_TTL, CAPTURE_MAX_BYTES, CAPTURE_BODY_WAIT, COALESCE_MAX_WAIT, COOLDOWN_MAX,
             IDENTITY_HEADERS, METRICS_JMX, METRICS_PROMETHEUS_PORT, METRICS_PROMETHEUS_HOST, EVENTS_FILE, REPORT_JSON,
             GUARDRAIL_FAIL_EXIT_CODE, GUARDRAIL_MAX_UPSTREAM_PER_MINUTE, GUARDRAIL_ON_BREACH, METRICS_USER_TAG,
             METRICS_MAX_TAG_VALUES, REPORT_HTML, METRICS_OTLP_ENDPOINT, METRICS_OTLP_INTERVAL, TEST_FAIL_STAGE));

@@ -51,6 +51,8 @@ final class SettingsReader {
                 t -> intIn(t, 1, 16_777_216)));
         b.captureBodyWait(value(ConfigKeys.CAPTURE_BODY_WAIT, Duration.ofSeconds(1), Durations.EXPECTED,
                 SettingsReader::duration));
+        b.cooldownMax(value(ConfigKeys.COOLDOWN_MAX, Duration.ofMinutes(15), Durations.EXPECTED,
+                SettingsReader::positiveDuration));
         b.coalesceMaxWait(value(ConfigKeys.COALESCE_MAX_WAIT, Duration.ofSeconds(30), Durations.EXPECTED,
                 SettingsReader::positiveDuration));
         b.identityHeaders(value(ConfigKeys.IDENTITY_HEADERS, AgentSettings.DEFAULT_IDENTITY_HEADERS,

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.tokenguard.bootstrap.TokenHttpResponse;
+import java.util.List;
 
 /**
  * Identities the provider told to back off (429, or its lockout signature), with the answer it
@@ -24,14 +25,24 @@ final class Cooldowns {
                 .build();
     }
 
-    void start(String throttleKey, String kind, TokenHttpResponse providerAnswer, long durationNanos) {
-        active.put(throttleKey, new Cooldown(kind, providerAnswer, clock.nanoTime() + durationNanos));
+    /** Holds every key of the request (each reading of an ambiguous one: the stricter reading). */
+    void start(List<String> cooldownKeys, String kind, TokenHttpResponse providerAnswer, long durationNanos) {
+        Cooldown c = new Cooldown(kind, providerAnswer, clock.nanoTime() + durationNanos);
+        for (String key : cooldownKeys) {
+            active.put(key, c);
+        }
     }
 
-    /** The cooldown in force for this identity, or null. */
-    Cooldown current(String throttleKey) {
-        Cooldown c = active.getIfPresent(throttleKey);
-        return c == null || c.remainingNanos(clock.nanoTime()) <= 0 ? null : c;
+    /** The cooldown in force for any of these keys, or null. */
+    Cooldown current(List<String> cooldownKeys) {
+        long now = clock.nanoTime();
+        for (String key : cooldownKeys) {
+            Cooldown c = active.getIfPresent(key);
+            if (c != null && c.remainingNanos(now) > 0) {
+                return c;
+            }
+        }
+        return null;
     }
 
     static final class Cooldown {

@@ -94,8 +94,9 @@ public final class Guard {
 
     private CompletableFuture<TokenHttpResponse> run(EndpointRule rule, TokenHttpRequest request, AsyncUpstream upstream,
                                                      boolean callerMayBlock) {
-        if (!"POST".equalsIgnoreCase(request.method())) {
-            // Token requests are POSTs (RFC 6749 §3.2); anything else is not ours to judge.
+        if (!"POST".equals(request.method())) {
+            // Token requests are POSTs (RFC 6749 §3.2; methods are case-sensitive, RFC 9110 §9.1):
+            // anything else is not ours to judge.
             return passThrough(rule, request, upstream);
         }
         Exchange ex;
@@ -206,11 +207,11 @@ public final class Guard {
     private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
             throws IOException {
         EndpointRule rule = ex.rule;
-        boolean limited = !rule.isExempt(ex.parsed.grant());
+        boolean limited = ex.limited();
         if (limited) {
             ex.stage = "throttle";
             TestFaults.fire(testFaults, TestFaults.THROTTLE);
-            Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.throttleKey());
+            Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.cooldownKeys());
             if (cooldown != null) {
                 long left = cooldown.remainingNanos(clock.nanoTime());
                 ex.violation(listener, cooldown.kind(), Violation.REJECTED, left);
@@ -219,7 +220,7 @@ public final class Guard {
                         new Outcome(LocalAnswers.cooldown(cooldown.providerAnswer(), left), 0));
             }
             if (rule.limit() != null) {
-                Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKey());
+                Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKeys());
                 ex.permitTaken = permit.granted();
                 if (!permit.granted()) {
                     if (rule.onLimit() == OnLimit.OBSERVE) {
@@ -254,7 +255,7 @@ public final class Guard {
         if (callerMayBlock && ex.request.interruptible()) {
             try {
                 acquired = CompletableFuture.completedFuture(
-                        throttle.acquireWithin(ex.rule, ex.identity.throttleKey(), max));
+                        throttle.acquireWithin(ex.rule, ex.identity.throttleKeys(), max));
             } catch (InterruptedException e) {
                 throw FollowerFailures.interrupted();
             }
@@ -262,9 +263,9 @@ public final class Guard {
             // Like the socket read it delays: an interrupt neither ends the wait nor is lost (on a
             // virtual thread the JDK's own send then fails "Closed by interrupt", as without us).
             acquired = CompletableFuture.completedFuture(
-                    throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKey(), max));
+                    throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKeys(), max));
         } else {
-            acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKey(), max, DelayScheduler.get());
+            acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKeys(), max, DelayScheduler.get());
         }
         return acquired.thenCompose(ok -> {
             listener.onThrottleDelay(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart, ok);
@@ -286,7 +287,7 @@ public final class Guard {
             if (mayReject) {
                 if (ex.permitTaken) {
                     // Not sent, so not a call the identity's own limit should count.
-                    throttle.refund(ex.rule, ex.identity.throttleKey());
+                    throttle.refund(ex.rule, ex.identity.throttleKeys());
                 }
                 ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
                 return CompletableFuture.completedFuture(new Outcome(
@@ -314,8 +315,13 @@ public final class Guard {
             backOffIfTold(ex, verdict, response, limited);
             return new Outcome(response, 0);
         }
+        if (ex.identity.singleUse()) {
+            // A code or one-time assertion: a second redemption is refused by the IdP, so never
+            // answer one from the cache (requests that were already waiting share this answer).
+            return new Outcome(response, 0);
+        }
         long ttl = verdict.ttlNanos();
-        if ("refresh_token".equals(ex.parsed.grant())) {
+        if (ex.parsed.grants().contains(TokenRequest.REFRESH_TOKEN)) {
             // Shared only briefly: enough for concurrent refreshes under rotation to agree.
             ttl = Math.min(ttl, settings.refreshGrantTtl().toNanos());
         }
@@ -342,7 +348,7 @@ public final class Guard {
     private CompletableFuture<TokenHttpResponse> observe(Exchange ex, AsyncUpstream upstream) {
         EndpointRule rule = ex.rule;
         String fingerprint = ex.identity.fingerprint();
-        boolean limited = !rule.isExempt(ex.parsed.grant());
+        boolean limited = ex.limited();
         String label;
         try {
             label = wouldDo(ex, fingerprint, limited);
@@ -365,7 +371,9 @@ public final class Guard {
             try {
                 ResponseVerdict verdict = classifier.classify(rule, response, clock.wallClockMillis());
                 if (verdict.kind() == ResponseVerdict.Kind.CACHEABLE) {
-                    shadow.remember(fingerprint, verdict.ttlNanos());
+                    if (!ex.identity.singleUse()) {
+                        shadow.remember(fingerprint, verdict.ttlNanos());
+                    }
                 } else {
                     backOffIfTold(ex, verdict, response, limited);
                 }
@@ -390,13 +398,13 @@ public final class Guard {
         }
         ex.stage = "throttle";
         TestFaults.fire(testFaults, TestFaults.THROTTLE);
-        Cooldowns.Cooldown c = cooldowns.current(ex.identity.throttleKey());
+        Cooldowns.Cooldown c = cooldowns.current(ex.identity.cooldownKeys());
         if (c != null) {
             ex.violation(listener, c.kind(), Violation.OBSERVED, c.remainingNanos(clock.nanoTime()));
             return "would_throttle";
         }
         if (ex.rule.limit() != null) {
-            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKey());
+            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKeys());
             if (!permit.granted()) {
                 ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
                 return "would_throttle";
@@ -413,9 +421,12 @@ public final class Guard {
         String kind = verdict.kind() == ResponseVerdict.Kind.LOCKOUT
                 ? Violation.UPSTREAM_LOCKOUT : Violation.UPSTREAM_RATE_LIMITED;
         long backOff = verdict.retryAfterNanos() >= 0 ? verdict.retryAfterNanos() : ex.rule.cooldown().toNanos();
+        // No one answer holds anything longer than cooldown.max: a provider's (or a spoofed)
+        // Retry-After of a day would otherwise refuse the identity all day.
+        backOff = Math.min(backOff, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            cooldowns.start(ex.identity.throttleKey(), kind, response, backOff);
+            cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff);
             listener.onCooldownStart(v);
         }
     }
@@ -438,6 +449,19 @@ public final class Guard {
 
         String client() {
             return parsed.clientId() == null ? "-" : parsed.clientId();
+        }
+
+        /** Whether limits and cooldowns apply: some grant a server could read is not exempt (none sent counts as one). */
+        boolean limited() {
+            if (parsed.grants().isEmpty()) {
+                return !rule.isExempt(null);
+            }
+            for (String grant : parsed.grants()) {
+                if (!rule.isExempt(grant)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         String httpClient() {

@@ -28,8 +28,6 @@ final class ResponseClassifier {
     /** Duplicate keys fail the parse: {"expires_in":0,"expires_in":3600} means what the app's parser says. */
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    /** The JWT payload is only read for exp; duplicates there are not our business. */
-    private static final JsonFactory JWT_JSON = JsonFactory.builder().build();
 
     private final long refreshSkewNanos;
     private final int maxBodyBytes;
@@ -103,31 +101,12 @@ final class ResponseClassifier {
 
     /** exp - now of a JWT access token, -1 when the token is not a JWT with a numeric exp. */
     private static long jwtLifetimeNanos(String token, long wallClockMillis) {
-        int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        if (second < 0) {
+        UnverifiedJwt jwt = UnverifiedJwt.read(token);
+        if (jwt == null || jwt.exp == Long.MIN_VALUE) {
             return -1;
         }
-        try {
-            byte[] payload = Base64.getUrlDecoder().decode(token.substring(first + 1, second));
-            try (JsonParser p = JWT_JSON.createParser(payload)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return -1;
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken v = p.nextToken();
-                    if ("exp".equals(name) && v.isNumeric()) {
-                        long left = TimeUnit.SECONDS.toMillis(p.getLongValue()) - wallClockMillis;
-                        return left <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(left);
-                    }
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+        long left = TimeUnit.SECONDS.toMillis(jwt.exp) - wallClockMillis;
+        return left <= 0 ? 0 : TimeUnit.MILLISECONDS.toNanos(left);
     }
 
     /** The few fields of a token endpoint's JSON (or legacy form-encoded) answer that matter here. */

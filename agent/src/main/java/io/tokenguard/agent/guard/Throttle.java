@@ -7,6 +7,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.RateLimit;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -28,32 +29,90 @@ final class Throttle {
                 .build();
     }
 
-    /** Takes one permit now if there is one; otherwise says how long until the next. */
-    Permit tryAcquire(EndpointRule rule, String throttleKey) {
-        ConsumptionProbe probe = bucket(rule, throttleKey).tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? Permit.GRANTED : Permit.deniedFor(probe.getNanosToWaitForRefill());
+    /*
+     * Every method takes the keys of one request: usually one, several when a server could read the
+     * user two ways. A permit is then taken from every one of them, or from none (the stricter reading).
+     */
+
+    /** Takes one permit now from each key's bucket if each has one; otherwise says how long until the next. */
+    Permit tryAcquire(EndpointRule rule, List<String> keys) {
+        if (keys.size() == 1) {
+            ConsumptionProbe probe = bucket(rule, keys.get(0)).tryConsumeAndReturnRemaining(1);
+            return probe.isConsumed() ? Permit.GRANTED : Permit.deniedFor(probe.getNanosToWaitForRefill());
+        }
+        long wait = -1;
+        boolean[] taken = new boolean[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            ConsumptionProbe probe = bucket(rule, keys.get(i)).tryConsumeAndReturnRemaining(1);
+            taken[i] = probe.isConsumed();
+            if (!taken[i]) {
+                wait = Math.max(wait, probe.getNanosToWaitForRefill());
+            }
+        }
+        if (wait < 0) {
+            return Permit.GRANTED;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            if (taken[i]) {
+                bucket(rule, keys.get(i)).addTokens(1);
+            }
+        }
+        return Permit.deniedFor(wait);
     }
 
-    /** Waits up to maxWait for a permit; true if one was taken. */
-    boolean acquireWithin(EndpointRule rule, String throttleKey, long maxWaitNanos) throws InterruptedException {
-        return bucket(rule, throttleKey).asBlocking().tryConsume(1, maxWaitNanos, clock.blockingStrategy());
+    /** Waits up to maxWait for a permit from each key's bucket; true if all were taken (else none is kept). */
+    boolean acquireWithin(EndpointRule rule, List<String> keys, long maxWaitNanos) throws InterruptedException {
+        long deadline = clock.nanoTime() + maxWaitNanos;
+        for (int i = 0; i < keys.size(); i++) {
+            long left = Math.max(0, deadline - clock.nanoTime());
+            if (!bucket(rule, keys.get(i)).asBlocking().tryConsume(1, left, clock.blockingStrategy())) {
+                refund(rule, keys.subList(0, i));
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #acquireWithin}, waiting out an interrupt (and leaving the flag set) like a JDK socket read. */
-    boolean acquireWithinUninterruptibly(EndpointRule rule, String throttleKey, long maxWaitNanos) {
-        return bucket(rule, throttleKey).asBlocking().tryConsumeUninterruptibly(1, maxWaitNanos,
-                clock.uninterruptibleBlockingStrategy());
+    boolean acquireWithinUninterruptibly(EndpointRule rule, List<String> keys, long maxWaitNanos) {
+        long deadline = clock.nanoTime() + maxWaitNanos;
+        for (int i = 0; i < keys.size(); i++) {
+            long left = Math.max(0, deadline - clock.nanoTime());
+            if (!bucket(rule, keys.get(i)).asBlocking().tryConsumeUninterruptibly(1, left,
+                    clock.uninterruptibleBlockingStrategy())) {
+                refund(rule, keys.subList(0, i));
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Takes a permit within maxWait without blocking: the future completes when it is taken (or not). */
-    CompletableFuture<Boolean> acquireLater(EndpointRule rule, String throttleKey, long maxWaitNanos,
+    /** Takes the permits within maxWait without blocking: the future completes when they are taken (or not). */
+    CompletableFuture<Boolean> acquireLater(EndpointRule rule, List<String> keys, long maxWaitNanos,
                                             ScheduledExecutorService scheduler) {
-        return bucket(rule, throttleKey).asScheduler().tryConsume(1, maxWaitNanos, scheduler);
+        return acquireLater(rule, keys, 0, clock.nanoTime() + maxWaitNanos, scheduler);
     }
 
-    /** Gives back a permit that was taken for a call that then was not sent (the guardrail answered it). */
-    void refund(EndpointRule rule, String throttleKey) {
-        bucket(rule, throttleKey).addTokens(1);
+    private CompletableFuture<Boolean> acquireLater(EndpointRule rule, List<String> keys, int next, long deadline,
+                                                    ScheduledExecutorService scheduler) {
+        if (next == keys.size()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        long left = Math.max(0, deadline - clock.nanoTime());
+        return bucket(rule, keys.get(next)).asScheduler().tryConsume(1, left, scheduler).thenCompose(ok -> {
+            if (!ok) {
+                refund(rule, keys.subList(0, next));
+                return CompletableFuture.completedFuture(false);
+            }
+            return acquireLater(rule, keys, next + 1, deadline, scheduler);
+        });
+    }
+
+    /** Gives back permits that were taken for a call that then was not sent (the guardrail answered it). */
+    void refund(EndpointRule rule, List<String> keys) {
+        for (String key : keys) {
+            bucket(rule, key).addTokens(1);
+        }
     }
 
     long size() {

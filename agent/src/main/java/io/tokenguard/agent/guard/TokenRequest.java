@@ -1,32 +1,59 @@
 package io.tokenguard.agent.guard;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the guard understood of one token request. Holds raw parameter values only for the lifetime
  * of the request; nothing here is ever logged or kept in a cache key.
+ *
+ * <p>Body values are kept typed (see {@link #STRING} and the other tags): a JSON {@code 600} and
+ * {@code "600"}, or {@code null} and {@code "null"}, are different requests to an IdP.
  */
 final class TokenRequest {
     /** Grant tag values; bounded so metrics cardinality stays bounded. */
     static final String GRANT_NONE = "none";
     static final String GRANT_OTHER = "other";
 
+    static final String AUTHORIZATION_CODE = "authorization_code";
+    static final String REFRESH_TOKEN = "refresh_token";
+    static final String PASSWORD = "password";
+    static final String CLIENT_CREDENTIALS = "client_credentials";
+    static final String JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    static final String SAML2_BEARER = "urn:ietf:params:oauth:grant-type:saml2-bearer";
+    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+    static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+    static final String CIBA = "urn:openid:params:grant-type:ciba";
+
+    /** Type tags, the first character of every stored body value. */
+    static final char STRING = 's';
+    static final char NUMBER = 'n';
+    static final char BOOLEAN = 'b';
+    static final char NULL = 'z';
+    /** A nested JSON object or array, as its JSON text. */
+    static final char NESTED = 'o';
+
+    /** How the body was read: the same fields as JSON and as a form are different requests. */
+    enum BodyKind { EMPTY, FORM, JSON, RAW }
+
     private final String grant;
     private final String clientId;
-    private final String user;
-    private final Map<String, List<String>> params;
-    private final boolean parsed;
+    private final Map<String, List<String>> query;
+    private final Map<String, List<String>> body;
+    private final BodyKind kind;
 
-    TokenRequest(String grant, String clientId, String user, Map<String, List<String>> params, boolean parsed) {
-        this.grant = grant;
-        this.clientId = clientId;
-        this.user = user;
-        this.params = params;
-        this.parsed = parsed;
+    /** @param basicUser the user name of a Basic Authorization header, which names the client when present */
+    TokenRequest(String basicUser, Map<String, List<String>> query, Map<String, List<String>> body, BodyKind kind) {
+        this.query = query;
+        this.body = body;
+        this.kind = kind;
+        this.grant = value("grant_type");
+        this.clientId = basicUser != null ? basicUser : value("client_id");
     }
 
-    /** The grant_type as sent (null when absent). */
+    /** The grant_type an IdP reads: the body's (RFC 6749 §4), else the query's; null when absent. */
     String grant() {
         return grant;
     }
@@ -36,41 +63,86 @@ final class TokenRequest {
         return clientId;
     }
 
-    /** The resource owner (username parameter), or null when the grant has none. */
-    String user() {
-        return user;
+    /**
+     * Every value a server might read for this parameter: the query's and the body's, each repeat
+     * (TokenGuard reads the first, many parsers the last), untyped, in order, without duplicates.
+     * Where a reading is ambiguous, limits count every one of these.
+     */
+    Set<String> readings(String name) {
+        Set<String> all = new LinkedHashSet<>(2);
+        addUntyped(body.get(name), all);
+        addUntyped(query.get(name), all);
+        return all;
     }
 
-    /** Every body (and query) parameter, names as sent, values decoded, in order. */
-    Map<String, List<String>> params() {
-        return params;
+    /** Every grant type a server might read (see {@link #readings}); empty when none was sent. */
+    Set<String> grants() {
+        return readings("grant_type");
+    }
+
+    /** The body's first value of the parameter, untyped, else the query's; null when absent. */
+    String value(String name) {
+        String v = first(body, name);
+        return v != null ? v : first(query, name);
+    }
+
+    /** Body parameters, names as sent, values typed and decoded, in order. */
+    Map<String, List<String>> body() {
+        return body;
+    }
+
+    BodyKind kind() {
+        return kind;
     }
 
     /** False when the body was neither a form nor a flat JSON object; the raw bytes then identify it. */
     boolean parsed() {
-        return parsed;
+        return kind != BodyKind.RAW;
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> values = params.get(name);
+        return values == null || values.isEmpty() ? null : untyped(values.get(0));
+    }
+
+    private static void addUntyped(List<String> values, Set<String> into) {
+        if (values != null) {
+            for (String v : values) {
+                into.add(untyped(v));
+            }
+        }
+    }
+
+    static String untyped(String typed) {
+        return typed.substring(1);
     }
 
     /** A bounded label for the grant, for metrics and events. */
     String grantTag() {
+        return tagOf(grant);
+    }
+
+    static String tagOf(String grant) {
         if (grant == null || grant.isEmpty()) {
             return GRANT_NONE;
         }
         switch (grant) {
-            case "password":
-            case "client_credentials":
-            case "refresh_token":
-            case "authorization_code":
+            case PASSWORD:
+            case CLIENT_CREDENTIALS:
+            case REFRESH_TOKEN:
+            case AUTHORIZATION_CODE:
             case "implicit":
                 return grant;
-            case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            case JWT_BEARER:
                 return "jwt_bearer";
-            case "urn:ietf:params:oauth:grant-type:saml2-bearer":
+            case SAML2_BEARER:
                 return "saml2_bearer";
-            case "urn:ietf:params:oauth:grant-type:token-exchange":
+            case TOKEN_EXCHANGE:
                 return "token_exchange";
-            case "urn:ietf:params:oauth:grant-type:device_code":
+            case DEVICE_CODE:
                 return "device_code";
+            case CIBA:
+                return "ciba";
             default:
                 return GRANT_OTHER;
         }

@@ -26,28 +26,24 @@ final class TokenRequestParser {
     }
 
     static TokenRequest parse(TokenHttpRequest request) {
-        Map<String, List<String>> params = new LinkedHashMap<>();
-        String query = request.url().getQuery();
-        if (query != null) {
-            parseForm(query, params);
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        String rawQuery = request.url().getQuery();
+        if (rawQuery != null) {
+            parseForm(rawQuery, query);
         }
-        boolean parsed = true;
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        TokenRequest.BodyKind kind = TokenRequest.BodyKind.EMPTY;
         byte[] body = request.body();
         if (body.length > 0) {
             if (looksLikeJson(request, body)) {
-                parsed = parseJson(body, params);
+                kind = parseJson(body, params) ? TokenRequest.BodyKind.JSON : TokenRequest.BodyKind.RAW;
             } else {
-                parsed = parseForm(new String(body, StandardCharsets.ISO_8859_1), params);
+                kind = parseForm(new String(body, StandardCharsets.ISO_8859_1), params)
+                        ? TokenRequest.BodyKind.FORM : TokenRequest.BodyKind.RAW;
             }
         }
         String[] basic = basicCredentials(request.headers().first("Authorization"));
-        String clientId = basic != null ? basic[0] : first(params, "client_id");
-        return new TokenRequest(first(params, "grant_type"), clientId, first(params, "username"), params, parsed);
-    }
-
-    private static String first(Map<String, List<String>> params, String name) {
-        List<String> values = params.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return new TokenRequest(basic == null ? null : basic[0], query, params, kind);
     }
 
     private static boolean looksLikeJson(TokenHttpRequest request, byte[] body) {
@@ -63,7 +59,7 @@ final class TokenRequestParser {
         return false;
     }
 
-    /** Flat JSON object: scalar values as text, nested values as their JSON text. */
+    /** Flat JSON object: scalar values as text, nested values as their JSON text; each tagged with its JSON type. */
     private static boolean parseJson(byte[] body, Map<String, List<String>> params) {
         try (JsonParser p = JSON.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -75,11 +71,15 @@ final class TokenRequestParser {
                 JsonToken value = p.nextToken();
                 String text;
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    text = nestedText(p);
+                    text = TokenRequest.NESTED + nestedText(p);
                 } else if (value == JsonToken.VALUE_NULL) {
-                    text = "null";
+                    text = TokenRequest.NULL + "null";
+                } else if (value == JsonToken.VALUE_STRING) {
+                    text = TokenRequest.STRING + p.getText();
+                } else if (value.isBoolean()) {
+                    text = TokenRequest.BOOLEAN + p.getText();
                 } else {
-                    text = p.getText();
+                    text = TokenRequest.NUMBER + p.getText();
                 }
                 params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(text);
             }
@@ -127,7 +127,7 @@ final class TokenRequestParser {
                         n = n == null ? new String(name, StandardCharsets.ISO_8859_1) : n;
                         v = v == null ? new String(value, StandardCharsets.ISO_8859_1) : v;
                     }
-                    params.computeIfAbsent(n, k -> new ArrayList<>(1)).add(v);
+                    params.computeIfAbsent(n, k -> new ArrayList<>(1)).add(TokenRequest.STRING + v);
                 }
             }
             if (amp < 0) {

@@ -100,6 +100,21 @@ class HostileRequestsTest {
                         latin1("{\"grant_type\":\"client_credentials\",\"client_secret\":\"\u00ff\"}")),
                         request(TWITTER_URL, "application/json",
                         latin1("{\"grant_type\":\"client_credentials\",\"client_secret\":\"\u00fe\"}")), false),
+                // One value, two JSON types (or two readings of the body): an IdP rejects one of them.
+                new Pair("a JSON body and a form body with the same fields, same content type",
+                        request(TWITTER_URL, FORM, bytes("{\"grant_type\":\"client_credentials\",\"client_id\":\"app\"}")),
+                        request(TWITTER_URL, FORM, bytes("grant_type=client_credentials&client_id=app")), false),
+                json("JSON array vs a string holding its text",
+                        "{\"grant_type\":\"client_credentials\",\"scope\":[\"a\",\"b\"]}",
+                        "{\"grant_type\":\"client_credentials\",\"scope\":\"[\\\"a\\\",\\\"b\\\"]\"}", false),
+                json("JSON null vs \"null\"", "{\"grant_type\":\"client_credentials\",\"scope\":null}",
+                        "{\"grant_type\":\"client_credentials\",\"scope\":\"null\"}", false),
+                json("JSON 600 vs \"600\"", "{\"grant_type\":\"client_credentials\",\"ttl\":600}",
+                        "{\"grant_type\":\"client_credentials\",\"ttl\":\"600\"}", false),
+                json("JSON true vs \"true\"", "{\"grant_type\":\"client_credentials\",\"offline\":true}",
+                        "{\"grant_type\":\"client_credentials\",\"offline\":\"true\"}", false),
+                json("the very same typed JSON values", "{\"grant_type\":\"client_credentials\",\"ttl\":600}",
+                        "{\"ttl\":600,\"grant_type\":\"client_credentials\"}", true),
                 new Pair("same values as JSON vs as a form", request(TWITTER_URL, FORM, bytes("grant_type=client_credentials")),
                         request(TWITTER_URL, "application/json", bytes("{\"grant_type\":\"client_credentials\"}")), false),
                 new Pair("same form body under another content type", request(TWITTER_URL, FORM, bytes(cc + "s")),
@@ -172,6 +187,20 @@ class HostileRequestsTest {
         assertThat(FakeIdp.text(post)).contains("tok-3");
         assertThat(listener.count("passthrough")).isEqualTo(2);
         assertThat(idp.calls).hasValue(3);
+    }
+
+    /** Methods are case-sensitive (RFC 9110 §9.1): "post" is not a token request, so never shared with "POST". */
+    @Test
+    void aLowerCasePostIsNotAPostAndIsNeverCached() throws Exception {
+        TokenHttpRequest post = twitterBearer("app");
+        TokenHttpRequest lower = new TokenHttpRequest("post", post.url(), post.headers(), post.body(), 0);
+        guard.exchange(rule, post, idp.upstream());
+        TokenHttpResponse one = guard.exchange(rule, lower, idp.upstream());
+        TokenHttpResponse two = guard.exchange(rule, lower, idp.upstream());
+
+        assertThat(FakeIdp.text(one)).contains("tok-2");
+        assertThat(FakeIdp.text(two)).contains("tok-3");
+        assertThat(listener.count("passthrough")).isEqualTo(2);
     }
 
     /** An empty POST is a request like any other: identical ones share, and an error answer is never kept. */
