@@ -92,6 +92,18 @@ public final class HttpHeaders {
         return b.add(name, value).build();
     }
 
+    /** A copy with the value of every header of that name replaced, each where it stood; unchanged when absent. */
+    public HttpHeaders replacing(String name, String value) {
+        String[] copy = null;
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (name.equalsIgnoreCase(pairs[i])) {
+                copy = copy == null ? pairs.clone() : copy;
+                copy[i + 1] = value;
+            }
+        }
+        return copy == null ? this : new HttpHeaders(copy);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -200,6 +200,9 @@ public final class Guard {
         TokenHttpResponse r = outcome.response();
         ResponseSource source = r.source() != ResponseSource.UPSTREAM ? r.source()
                 : settled && outcome.ttlNanos() > 0 ? ResponseSource.CACHE : ResponseSource.COALESCED;
+        if (source == ResponseSource.CACHE) {
+            r = outcome.cachedAt(clock.nanoTime());
+        }
         ex.record(listener, source.label());
         return r.servedAs(source);
     }
@@ -325,7 +328,7 @@ public final class Guard {
             // Shared only briefly: enough for concurrent refreshes under rotation to agree.
             ttl = Math.min(ttl, settings.refreshGrantTtl().toNanos());
         }
-        return new Outcome(response, ttl);
+        return new Outcome(response, ttl, verdict.remainingLifetime(clock.nanoTime()));
     }
 
     /** inWindow: upstream calls of this endpoint and client in the trailing minute, this one included (-1: not counted). */

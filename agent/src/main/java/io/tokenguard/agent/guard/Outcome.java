@@ -6,10 +6,21 @@ import io.tokenguard.bootstrap.TokenHttpResponse;
 final class Outcome {
     private final TokenHttpResponse response;
     private final long ttlNanos;
+    private final RemainingLifetime lifetime;
 
     Outcome(TokenHttpResponse response, long ttlNanos) {
+        this(response, ttlNanos, null);
+    }
+
+    Outcome(TokenHttpResponse response, long ttlNanos, RemainingLifetime lifetime) {
         this.response = response;
         this.ttlNanos = ttlNanos;
+        this.lifetime = lifetime;
+    }
+
+    /** The answer as served from the cache now: its expires_in says what is left. */
+    TokenHttpResponse cachedAt(long nowNanos) {
+        return lifetime == null ? response : lifetime.at(response, nowNanos);
     }
 
     TokenHttpResponse response() {

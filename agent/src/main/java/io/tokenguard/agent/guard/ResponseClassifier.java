@@ -71,7 +71,8 @@ final class ResponseClassifier {
         }
         // Refresh early, but never keep less than a tenth of the lifetime.
         long ttl = Math.max(lifetime - refreshSkewNanos, lifetime / 10);
-        return ttl > 0 ? ResponseVerdict.cacheable(ttl) : ResponseVerdict.other();
+        return ttl > 0 ? ResponseVerdict.cacheable(ttl, body.expiresInOffset, body.expiresInLength,
+                body.expiresInSeconds) : ResponseVerdict.other();
     }
 
     private static String contentType(TokenHttpResponse response) {
@@ -118,6 +119,10 @@ final class ResponseClassifier {
 
         String accessToken;
         long expiresInNanos = ABSENT;
+        /** Where expires_in's digits stand in the body, for a later serve to say what is left; -1 when they cannot be rewritten. */
+        int expiresInOffset = -1;
+        int expiresInLength;
+        double expiresInSeconds;
         String error;
         final java.util.List<String> errorCodes = new java.util.ArrayList<>(1);
 
@@ -139,11 +144,29 @@ final class ResponseClassifier {
                 return b;
             }
             if (contentType.contains("x-www-form-urlencoded")) {
-                b.readForm(new String(body, StandardCharsets.UTF_8));
+                b.readForm(body, new String(body, StandardCharsets.UTF_8));
             } else {
                 b.readJson(body);
             }
             return b;
+        }
+
+        /** Remembers where the digits are when the body holds exactly this ASCII text there. */
+        private void locate(byte[] body, int offset, String digits) {
+            expiresInOffset = -1;
+            if (offset < 0 || offset + digits.length() > body.length || digits.isEmpty()) {
+                return;
+            }
+            for (int i = 0; i < digits.length(); i++) {
+                char c = digits.charAt(i);
+                if (body[offset + i] != c || !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+'
+                        || c == '-')) {
+                    return;
+                }
+            }
+            expiresInOffset = offset;
+            expiresInLength = digits.length();
+            expiresInSeconds = Double.parseDouble(digits);
         }
 
         private static boolean isUtf8(byte[] body) {
@@ -168,6 +191,10 @@ final class ResponseClassifier {
                     } else if ("expires_in".equals(name)) {
                         expiresInNanos = v == JsonToken.VALUE_NULL ? ABSENT
                                 : v == JsonToken.VALUE_STRING || v.isNumeric() ? expiresIn(p.getText()) : UNREADABLE;
+                        if (expiresInNanos >= 0) {
+                            long at = p.currentTokenLocation().getByteOffset();
+                            locate(body, at < 0 ? -1 : (int) at + (v == JsonToken.VALUE_STRING ? 1 : 0), p.getText());
+                        }
                         p.skipChildren();
                     } else if ("error".equals(name) && v.isScalarValue() && v != JsonToken.VALUE_NULL) {
                         error = p.getText();
@@ -208,9 +235,13 @@ final class ResponseClassifier {
             }
         }
 
-        private void readForm(String text) {
+        private void readForm(byte[] body, String text) {
             java.util.Set<String> seen = new java.util.HashSet<>(4);
-            for (String pair : text.split("&")) {
+            int start = 0;
+            while (start <= text.length()) {
+                int amp = text.indexOf('&', start);
+                int end = amp < 0 ? text.length() : amp;
+                String pair = text.substring(start, end);
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
@@ -221,9 +252,18 @@ final class ResponseClassifier {
                     accessToken = value;
                 } else if ("expires_in".equals(name)) {
                     expiresInNanos = expiresIn(value);
+                    if (expiresInNanos >= 0) {
+                        // Offsets are in bytes: count the UTF-8 bytes of what comes before.
+                        int at = text.substring(0, start + eq + 1).getBytes(StandardCharsets.UTF_8).length;
+                        locate(body, at, value);
+                    }
                 } else if ("error".equals(name)) {
                     error = value;
                 }
+                if (amp < 0) {
+                    break;
+                }
+                start = amp + 1;
             }
         }
 

@@ -16,23 +16,41 @@ final class ResponseVerdict {
     private final Kind kind;
     private final long ttlNanos;
     private final long retryAfterNanos;
+    private final int expiresInOffset;
+    private final int expiresInLength;
+    private final double expiresInSeconds;
 
-    private ResponseVerdict(Kind kind, long ttlNanos, long retryAfterNanos) {
+    private ResponseVerdict(Kind kind, long ttlNanos, long retryAfterNanos, int expiresInOffset, int expiresInLength,
+                            double expiresInSeconds) {
         this.kind = kind;
         this.ttlNanos = ttlNanos;
         this.retryAfterNanos = retryAfterNanos;
+        this.expiresInOffset = expiresInOffset;
+        this.expiresInLength = expiresInLength;
+        this.expiresInSeconds = expiresInSeconds;
     }
 
     static ResponseVerdict cacheable(long ttlNanos) {
-        return new ResponseVerdict(Kind.CACHEABLE, ttlNanos, 0);
+        return new ResponseVerdict(Kind.CACHEABLE, ttlNanos, 0, -1, 0, 0);
+    }
+
+    /** Cacheable, with where its expires_in digits stand (offset -1: nowhere rewritable). */
+    static ResponseVerdict cacheable(long ttlNanos, int expiresInOffset, int expiresInLength, double expiresInSeconds) {
+        return new ResponseVerdict(Kind.CACHEABLE, ttlNanos, 0, expiresInOffset, expiresInLength, expiresInSeconds);
     }
 
     static ResponseVerdict backOff(Kind kind, long retryAfterNanos) {
-        return new ResponseVerdict(kind, 0, retryAfterNanos);
+        return new ResponseVerdict(kind, 0, retryAfterNanos, -1, 0, 0);
     }
 
     static ResponseVerdict other() {
-        return new ResponseVerdict(Kind.OTHER, 0, 0);
+        return new ResponseVerdict(Kind.OTHER, 0, 0, -1, 0, 0);
+    }
+
+    /** How a later serve of this answer says what is left of its lifetime; null when it carries no rewritable expires_in. */
+    RemainingLifetime remainingLifetime(long settledAtNanos) {
+        return expiresInOffset < 0 ? null
+                : new RemainingLifetime(expiresInOffset, expiresInLength, expiresInSeconds, settledAtNanos);
     }
 
     Kind kind() {

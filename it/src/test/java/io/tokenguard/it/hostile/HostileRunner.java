@@ -125,10 +125,20 @@ public final class HostileRunner {
             marker = response.headers().firstValue("X-TokenGuard").orElse(null);
         }
 
+        /**
+         * The body's hash and length with the digits of a JSON expires_in masked: a cached answer
+         * served a second or more after issuance says what is left of the lifetime (the README's
+         * "remaining lifetime"), every other byte as the provider sent it.
+         */
         void body(byte[] body) {
-            bodySha = HostileIdp.sha256(body).substring(0, 16);
-            bodyLength = body.length;
+            byte[] compared = EXPIRES_IN.matcher(new String(body, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .replaceAll("$1#").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            bodySha = HostileIdp.sha256(compared).substring(0, 16);
+            bodyLength = compared.length;
         }
+
+        private static final java.util.regex.Pattern EXPIRES_IN =
+                java.util.regex.Pattern.compile("(\"expires_in\"\\s*:\\s*\"?)[0-9][0-9.eE+-]*");
 
         String json(String id, int attempt) {
             return "{\"case\":" + q(id) + ",\"attempt\":" + attempt + ",\"status\":" + status + ",\"step\":" + q(step)
