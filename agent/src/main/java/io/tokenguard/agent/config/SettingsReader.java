@@ -17,11 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /** Turns merged raw settings into {@link AgentSettings}; every invalid value becomes one error line. */
 final class SettingsReader {
-    private static final Pattern USERINFO = Pattern.compile("(://)[^/@\\s]*@");
 
     private final RawSettings raw;
     private final List<String> errors;
@@ -192,14 +190,10 @@ final class SettingsReader {
     }
 
     private void error(String key, RawSettings.Value v, String expected) {
-        errors.add("tokenguard: invalid value for " + key + "='" + mask(v.text) + "' (from " + v.source
+        errors.add("tokenguard: invalid value for " + key + "='" + SafeText.withoutUrlSecrets(v.text) + "' (from " + v.source
                 + "): expected " + expected);
     }
 
-    /** URLs may carry credentials as user:password@host; a message never repeats them. */
-    static String mask(String text) {
-        return text == null ? "" : USERINFO.matcher(text).replaceAll("$1***@");
-    }
 
     private static boolean bool(String t) {
         if (t.equalsIgnoreCase("true")) {

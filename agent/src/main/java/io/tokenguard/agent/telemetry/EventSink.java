@@ -1,6 +1,5 @@
 package io.tokenguard.agent.telemetry;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -28,7 +27,7 @@ final class EventSink implements Consumer<String>, AutoCloseable {
             return new EventSink(null, null);
         }
         try {
-            Writer w = new OutputStreamWriter(new FileOutputStream(path, true), StandardCharsets.UTF_8);
+            Writer w = new OutputStreamWriter(OwnerOnlyFiles.append(path), StandardCharsets.UTF_8);
             return new EventSink(path, w);
         } catch (IOException | RuntimeException e) {
             AgentLog.error("cannot write " + KEY + "=" + path + " (" + e.getClass().getSimpleName()

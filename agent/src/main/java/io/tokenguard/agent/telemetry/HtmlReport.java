@@ -3,8 +3,6 @@ package io.tokenguard.agent.telemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -164,7 +162,7 @@ public final class HtmlReport {
     public static void writeTo(String path, RunReport report, MeterRegistry registry, Timeline timeline, String mode) {
         try {
             String page = render(report, registry, timeline == null ? null : timeline.snapshot(), mode);
-            Files.write(Paths.get(path), page.getBytes(StandardCharsets.UTF_8));
+            OwnerOnlyFiles.replace(path, page.getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             AgentLog.error("cannot write " + KEY + "=" + path + " (" + e.getClass().getSimpleName() + ")");
         }

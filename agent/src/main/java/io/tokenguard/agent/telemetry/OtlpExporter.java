@@ -8,6 +8,7 @@ import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpHttpMetricsSender;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import io.micrometer.registry.otlp.OtlpMetricsSender;
+import io.tokenguard.agent.config.SafeText;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,7 +65,7 @@ final class OtlpExporter {
                 otlp.close();
             };
         } catch (Throwable t) {
-            AgentLog.error("cannot push " + ENDPOINT_KEY + "=" + masked(url) + " (" + t.getClass().getSimpleName()
+            AgentLog.error("cannot push " + ENDPOINT_KEY + "=" + SafeText.withoutUrlSecrets(url) + " (" + t.getClass().getSimpleName()
                     + "); metrics are not exported over OTLP");
             return null;
         }
@@ -81,7 +82,7 @@ final class OtlpExporter {
                 delegate.send(request);
             } catch (Throwable t) {
                 if (told.compareAndSet(false, true)) {
-                    AgentLog.error("cannot push metrics to " + ENDPOINT_KEY + "=" + masked(url) + " ("
+                    AgentLog.error("cannot push metrics to " + ENDPOINT_KEY + "=" + SafeText.withoutUrlSecrets(url) + " ("
                             + rootCause(t).getClass().getSimpleName() + "); retrying every interval, this is said once");
                 }
             }
@@ -97,8 +98,4 @@ final class OtlpExporter {
         return c;
     }
 
-    /** A collector URL may carry user:password@; a message never repeats it. */
-    static String masked(String url) {
-        return url == null ? "" : url.replaceAll("(://)[^/@\\s]*@", "$1***@");
-    }
 }

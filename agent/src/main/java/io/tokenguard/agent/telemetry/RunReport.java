@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -154,7 +152,7 @@ public final class RunReport {
     /** Writes the report (replacing the file); a failure costs one error line. */
     public void writeTo(String path) {
         try {
-            Files.write(Paths.get(path), (toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+            OwnerOnlyFiles.replace(path, (toJson() + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             AgentLog.error("cannot write " + KEY + "=" + path + " (" + e.getClass().getSimpleName() + ")");
         }
