@@ -37,28 +37,25 @@ final class RequestIdentity {
     private final String fingerprint;
     private final String endpoint;
     private final String client;
-    private final String clientAuth;
-    private final String user;
-    private final List<String> subjects;
+    private final TokenHttpRequest request;
+    private final TokenRequest parsed;
     private final boolean perClient;
-    private final boolean singleUse;
-    // Computed when first asked: a cache hit needs only the fingerprint, and each of these is one more HMAC.
+    // Computed when first asked: a cache hit needs only the fingerprint; the rest is parsing and more HMACs.
+    private List<String> subjects;
     private List<String> throttleKeys;
     private List<String> cooldownKeys;
     private String userHash;
     private String subjectHash;
 
-    private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, TokenRequest parsed,
-                            String clientAuth, List<String> subjects, boolean perClient) {
+    private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, TokenHttpRequest request,
+                            TokenRequest parsed, boolean perClient) {
         this.hasher = hasher;
         this.fingerprint = fingerprint;
         this.endpoint = endpoint;
         this.client = parsed.clientId();
-        this.clientAuth = clientAuth;
-        this.user = parsed.value("username");
-        this.subjects = subjects;
+        this.request = request;
+        this.parsed = parsed;
         this.perClient = perClient;
-        this.singleUse = GrantSubjects.singleUse(parsed);
     }
 
     static RequestIdentity of(IdentityHasher hasher, CredentialSources sources, EndpointRule rule,
@@ -99,9 +96,7 @@ final class RequestIdentity {
         for (Object source : below) {
             fp.field(Long.toString(sources.idOf(source)));
         }
-        String fingerprint = fp.finish();
-        return new RequestIdentity(hasher, fingerprint, endpoint, parsed, clientAuth(request, parsed),
-                GrantSubjects.of(parsed, fingerprint), rule.limitPer() == LimitPer.CLIENT);
+        return new RequestIdentity(hasher, fp.finish(), endpoint, request, parsed, rule.limitPer() == LimitPer.CLIENT);
     }
 
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
@@ -139,7 +134,17 @@ final class RequestIdentity {
 
     /** Whether the grant is single-use (a code, a device code, a one-time assertion): never answered from the cache. */
     boolean singleUse() {
-        return singleUse;
+        return GrantSubjects.singleUse(parsed);
+    }
+
+    /** Racing threads of one request may both compute it; they get equal lists. */
+    private List<String> subjects() {
+        List<String> s = subjects;
+        if (s == null) {
+            s = GrantSubjects.of(parsed, fingerprint);
+            subjects = s;
+        }
+        return s;
     }
 
     /**
@@ -164,13 +169,14 @@ final class RequestIdentity {
     List<String> cooldownKeys() {
         List<String> k = cooldownKeys;
         if (k == null) {
-            k = keys("cooldown", clientAuth);
+            k = keys("cooldown", clientAuth(request, parsed));
             cooldownKeys = k;
         }
         return k;
     }
 
     private List<String> keys(String kind, String auth) {
+        List<String> subjects = subjects();
         List<String> keys = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
             keys.add(hasher.newHash().field(kind).field(endpoint).field(client).field(auth).field(subject).finish());
@@ -182,7 +188,7 @@ final class RequestIdentity {
     String subjectHash() {
         String h = subjectHash;
         if (h == null) {
-            String first = subjects.get(0);
+            String first = subjects().get(0);
             h = perClient || first == null ? hasher.shortHash(client) : hasher.shortHash(first);
             subjectHash = h;
         }
@@ -193,6 +199,7 @@ final class RequestIdentity {
     String userHash() {
         String h = userHash;
         if (h == null) {
+            String user = parsed.value("username");
             h = hasher.shortHash(user == null ? client : user);
             userHash = h;
         }
