@@ -4,19 +4,13 @@ import io.tokenguard.agent.catalog.EndpointCatalog;
 import io.tokenguard.agent.catalog.EndpointRule;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /** The validated settings the agent runs with. Immutable. */
 public final class AgentSettings {
-    public static final List<String> DEFAULT_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
-            "authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret", "dpop",
-            // Attestation-based client authentication (draft-ietf-oauth-attestation-based-client-auth),
-            // and a Host the app sets itself (virtual-host tenants).
-            "oauth-client-attestation", "oauth-client-attestation-pop", "host"));
-    public static final String DEFAULT_PROMETHEUS_HOST = "127.0.0.1";
-    public static final Duration DEFAULT_OTLP_INTERVAL = Duration.ofSeconds(60);
+    public static final List<String> DEFAULT_IDENTITY_HEADERS =
+            Collections.unmodifiableList(Setting.IDENTITY_HEADERS.<List<String>>defaultValue());
 
     private final Mode mode;
     private final boolean strict;
@@ -199,27 +193,27 @@ public final class AgentSettings {
     }
 
     public static final class Builder {
-        private Mode mode = Mode.ENFORCE;
-        private boolean strict;
-        private int cacheMaxEntries = 10_000;
-        private Duration refreshSkew = Duration.ofSeconds(60);
-        private Duration refreshGrantTtl = Duration.ofSeconds(30);
-        private int captureMaxBytes = 65_536;
-        private Duration captureBodyWait = Duration.ofSeconds(1);
-        private Duration cooldownMax = Duration.ofMinutes(15);
-        private Duration coalesceMaxWait = Duration.ofSeconds(30);
+        private Mode mode = Setting.MODE.defaultValue();
+        private boolean strict = Setting.STRICT.<Boolean>defaultValue();
+        private int cacheMaxEntries = Setting.CACHE_MAX_ENTRIES.<Integer>defaultValue();
+        private Duration refreshSkew = Setting.CACHE_REFRESH_SKEW.defaultValue();
+        private Duration refreshGrantTtl = Setting.CACHE_REFRESH_GRANT_TTL.defaultValue();
+        private int captureMaxBytes = Setting.CAPTURE_MAX_BYTES.<Integer>defaultValue();
+        private Duration captureBodyWait = Setting.CAPTURE_BODY_WAIT.defaultValue();
+        private Duration cooldownMax = Setting.COOLDOWN_MAX.defaultValue();
+        private Duration coalesceMaxWait = Setting.COALESCE_MAX_WAIT.defaultValue();
         private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
         private final List<EndpointRule> rules = new ArrayList<>();
-        private boolean metricsJmx = true;
+        private boolean metricsJmx = Setting.METRICS_JMX.<Boolean>defaultValue();
         private int prometheusPort;
-        private String prometheusHost = DEFAULT_PROMETHEUS_HOST;
+        private String prometheusHost = Setting.METRICS_PROMETHEUS_HOST.defaultValue();
         private String eventsFile;
         private String reportJson;
         private int failExitCode;
         private int maxUpstreamPerMinute;
-        private OnBreach onBreach = OnBreach.REJECT;
-        private UserTag userTag = UserTag.OFF;
-        private int maxTagValues = 100;
+        private OnBreach onBreach = Setting.GUARDRAIL_ON_BREACH.defaultValue();
+        private UserTag userTag = Setting.METRICS_USER_TAG.defaultValue();
+        private int maxTagValues = Setting.METRICS_MAX_TAG_VALUES.<Integer>defaultValue();
 
         public Builder maxUpstreamPerMinute(int value) {
             this.maxUpstreamPerMinute = value;
@@ -243,7 +237,7 @@ public final class AgentSettings {
 
         private String reportHtml;
         private String otlpEndpoint;
-        private Duration otlpInterval = DEFAULT_OTLP_INTERVAL;
+        private Duration otlpInterval = Setting.METRICS_OTLP_INTERVAL.defaultValue();
 
         public Builder reportHtml(String value) {
             this.reportHtml = value;

@@ -47,7 +47,7 @@ public final class ConfigLoader {
 
         RawSettings raw = new RawSettings();
         raw.putAll(BuiltInCatalog.defaults(), "built-in");
-        String configFile = last(ConfigKeys.CONFIG, fromEnv, fromSystem, fromArgs);
+        String configFile = last(Setting.CONFIG.key, fromEnv, fromSystem, fromArgs);
         if (configFile != null && !configFile.trim().isEmpty()) {
             readFile(configFile.trim(), raw, errors);
         }

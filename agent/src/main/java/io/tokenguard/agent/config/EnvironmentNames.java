@@ -20,9 +20,9 @@ final class EnvironmentNames {
             return null;
         }
         String name = variable.toLowerCase(Locale.ROOT);
-        for (String key : ConfigKeys.STATIC) {
-            if (normalize(key).equals(name)) {
-                return key;
+        for (Setting s : Setting.values()) {
+            if (normalize(s.key).equals(name)) {
+                return s.key;
             }
         }
         String endpointsPrefix = normalize(ConfigKeys.ENDPOINTS) + "_";
