@@ -4,13 +4,22 @@ import io.tokenguard.agent.catalog.EndpointCatalog;
 import io.tokenguard.agent.catalog.EndpointRule;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /** The validated settings the agent runs with. Immutable. */
 public final class AgentSettings {
-    public static final List<String> DEFAULT_IDENTITY_HEADERS =
-            Collections.unmodifiableList(Setting.IDENTITY_HEADERS.<List<String>>defaultValue());
+    /**
+     * Request headers that are always part of a request's credential identity; tokenguard.identity.headers
+     * adds to them and can never drop one (a list that replaced them silently dropped Authorization).
+     */
+    public static final List<String> BUILT_IN_IDENTITY_HEADERS = Collections.unmodifiableList(Arrays.asList(
+            "authorization", "proxy-authorization", "cookie", "x-api-key", "x-client-id", "x-client-secret",
+            "ocp-apim-subscription-key", "dpop",
+            // Attestation-based client authentication (draft-ietf-oauth-attestation-based-client-auth),
+            // and a Host the app sets itself (virtual-host tenants).
+            "oauth-client-attestation", "oauth-client-attestation-pop", "host"));
 
     private final Mode mode;
     private final boolean strict;
@@ -48,7 +57,14 @@ public final class AgentSettings {
         this.captureBodyWait = b.captureBodyWait;
         this.cooldownMax = b.cooldownMax;
         this.coalesceMaxWait = b.coalesceMaxWait;
-        this.identityHeaders = Collections.unmodifiableList(new ArrayList<>(b.identityHeaders));
+        List<String> headers = new ArrayList<>(BUILT_IN_IDENTITY_HEADERS);
+        for (String h : b.identityHeaders) {
+            String name = h.toLowerCase(java.util.Locale.ROOT);
+            if (!headers.contains(name)) {
+                headers.add(name);
+            }
+        }
+        this.identityHeaders = Collections.unmodifiableList(headers);
         this.catalog = EndpointCatalog.of(b.rules);
         this.metricsJmx = b.metricsJmx;
         this.prometheusPort = b.prometheusPort;
@@ -111,7 +127,7 @@ public final class AgentSettings {
         return coalesceMaxWait;
     }
 
-    /** Lower-case names of request headers that are part of a request's credential identity. */
+    /** Lower-case names of request headers that are part of a request's credential identity: the built-in ones and any added. */
     public List<String> identityHeaders() {
         return identityHeaders;
     }
@@ -202,7 +218,7 @@ public final class AgentSettings {
         private Duration captureBodyWait = Setting.CAPTURE_BODY_WAIT.defaultValue();
         private Duration cooldownMax = Setting.COOLDOWN_MAX.defaultValue();
         private Duration coalesceMaxWait = Setting.COALESCE_MAX_WAIT.defaultValue();
-        private List<String> identityHeaders = DEFAULT_IDENTITY_HEADERS;
+        private List<String> identityHeaders = Collections.emptyList();
         private final List<EndpointRule> rules = new ArrayList<>();
         private boolean metricsJmx = Setting.METRICS_JMX.<Boolean>defaultValue();
         private int prometheusPort;

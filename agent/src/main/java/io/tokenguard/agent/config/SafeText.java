@@ -1,19 +1,13 @@
 package io.tokenguard.agent.config;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
- * What TokenGuard may print of a text that can hold URLs: of each URL only its scheme, host, port
- * and path. Userinfo and query (and fragment) can carry credentials ({@code user:p@ss@host},
- * {@code ?api_key=...}) and are never echoed. Errs on the side of cutting too much: everything
- * up to a URL's last '@' is userinfo (a password may hold '/', whitespace or '@'), everything from
- * its first '?' or '#' is query.
+ * What TokenGuard may print of a setting's value or a URL: never a URL's userinfo, query or
+ * fragment, which can carry credentials ({@code user:p@ss@host}, {@code ?api_key=...}). Errs on the
+ * side of cutting too much, and needs no parse that a malformed value could fool: everything up to
+ * the text's last '@' is treated as userinfo (a password may hold '/', whitespace, '@' or even
+ * "://"; the value may lack a scheme), and everything from the first '?' or '#' as query.
  */
 public final class SafeText {
-    /** Where a URL begins: a scheme and "://". The text is cut there into one piece per URL. */
-    private static final Pattern URL_START = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
-
     private SafeText() {
     }
 
@@ -21,41 +15,19 @@ public final class SafeText {
         if (text == null) {
             return "";
         }
-        Matcher m = URL_START.matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length());
-        out.append(text, 0, m.start());
-        int start = m.start();
-        while (true) {
-            int schemeEnd = m.end();
-            int next = m.find() ? m.start() : -1;
-            int end = next < 0 ? text.length() : next;
-            out.append(url(text.substring(start, end), schemeEnd - start));
-            if (next < 0) {
-                return out.toString();
-            }
-            start = next;
-        }
-    }
-
-    /** One piece that starts with a URL, the text after "://" starting at afterScheme. */
-    private static String url(String piece, int afterScheme) {
-        String rest = piece.substring(afterScheme);
-        int at = rest.lastIndexOf('@');
-        String prefix = piece.substring(0, afterScheme);
+        String out = text;
+        int at = out.lastIndexOf('@');
         if (at >= 0) {
-            prefix += "***@";
-            rest = rest.substring(at + 1);
+            // Keep what stands before the first "://" when it comes before the '@': the scheme.
+            int scheme = out.indexOf("://");
+            String kept = scheme >= 0 && scheme < at ? out.substring(0, scheme + 3) : "";
+            out = kept + "***@" + out.substring(at + 1);
         }
-        int query = firstOf(rest, '?', '#');
+        int query = firstOf(out, '?', '#');
         if (query >= 0) {
-            // Keep a list separator that followed the URL, so "a?x=1,b" still reads as two items.
-            String tail = rest.endsWith(",") ? "," : rest.endsWith(", ") ? ", " : "";
-            rest = rest.substring(0, query) + "?***" + tail;
+            out = out.substring(0, query) + "?***";
         }
-        return prefix + rest;
+        return out;
     }
 
     private static int firstOf(String s, char a, char b) {

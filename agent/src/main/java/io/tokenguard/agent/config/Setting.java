@@ -23,12 +23,9 @@ enum Setting {
     CAPTURE_MAX_BYTES("tokenguard.capture.max-bytes", Kind.INT, "65536", 1, 16_777_216),
     COOLDOWN_MAX("tokenguard.cooldown.max", Kind.POSITIVE_DURATION, "15m", Durations.EXPECTED),
     COALESCE_MAX_WAIT("tokenguard.coalesce.max-wait", Kind.POSITIVE_DURATION, "30s", Durations.EXPECTED),
-    IDENTITY_HEADERS("tokenguard.identity.headers", Kind.LOWER_CASE_LIST,
-            "authorization,cookie,x-api-key,x-client-id,x-client-secret,dpop,"
-                    // Attestation-based client authentication (draft-ietf-oauth-attestation-based-client-auth),
-                    // and a Host the app sets itself (virtual-host tenants).
-                    + "oauth-client-attestation,oauth-client-attestation-pop,host",
-            "a comma-separated list of header names"),
+    /** Headers that count besides {@link AgentSettings#BUILT_IN_IDENTITY_HEADERS}, which always do. */
+    IDENTITY_HEADERS("tokenguard.identity.headers", Kind.LOWER_CASE_LIST, null,
+            "a comma-separated list of header names", "none"),
     METRICS_USER_TAG("tokenguard.metrics.user-tag", Kind.CHOICE, "off", "off or hashed"),
     METRICS_MAX_TAG_VALUES("tokenguard.metrics.max-tag-values", Kind.INT, "100", 1, 10_000),
     METRICS_JMX("tokenguard.metrics.jmx", Kind.BOOL, "true", "true or false"),

@@ -38,7 +38,8 @@ final class SettingsReader {
         b.captureBodyWait(get(Setting.CAPTURE_BODY_WAIT));
         b.cooldownMax(get(Setting.COOLDOWN_MAX));
         b.coalesceMaxWait(get(Setting.COALESCE_MAX_WAIT));
-        b.identityHeaders(get(Setting.IDENTITY_HEADERS));
+        List<String> extraHeaders = get(Setting.IDENTITY_HEADERS);
+        b.identityHeaders(extraHeaders == null ? Collections.<String>emptyList() : extraHeaders);
         b.metricsJmx(get(Setting.METRICS_JMX));
         b.prometheusPort(orZero(get(Setting.METRICS_PROMETHEUS_PORT)));
         b.prometheusHost(get(Setting.METRICS_PROMETHEUS_HOST));

@@ -13,12 +13,12 @@ import java.util.Set;
  * A request never shares a subject with another user's request unless TokenGuard can tell they are
  * the same user:
  * <ul>
- * <li>password: the username, trimmed, NFKC, lower case (an IdP may treat "Alice" and "alice" as one
- *     user, so they count as one: the stricter reading);</li>
+ * <li>password: the username, normalized (see {@link #normalizedUser}: an IdP may treat "Alice" and
+ *     "alice" as one user, so they count as one: the stricter reading);</li>
  * <li>client_credentials: none, the client is the subject;</li>
  * <li>authorization_code, device_code, CIBA: the code itself (single-use, it is one user's sign-in);</li>
  * <li>refresh_token: the refresh token (a per-user credential);</li>
- * <li>jwt-bearer: the assertion's iss and sub (read, not verified), else the assertion; saml2-bearer:
+ * <li>jwt-bearer: the assertion's iss and sub (read, not verified; every duplicate), else the assertion; saml2-bearer:
  *     the assertion; token-exchange: the subject_token;</li>
  * <li>anything else: the username when there is one, else the request's own fingerprint (a
  *     request whose user cannot be told shares a bucket only with the very same request).</li>
@@ -27,12 +27,21 @@ import java.util.Set;
  * gives a subject for each.
  */
 final class GrantSubjects {
-    /** Past this many readings a request is hostile: its own fingerprint is counted as well. */
-    private static final int MAX_READINGS = 16;
-    /** Non-user subjects start with NUL, which no username an IdP accepts contains. */
+    /**
+     * Past this many readings a request is hostile: the first ones, the last one (many parsers take
+     * the last duplicate) and its own fingerprint are counted. Small, so decoys cannot flood the
+     * bounded bucket table.
+     */
+    private static final int MAX_READINGS = 4;
+    /**
+     * Every subject starts with NUL, its kind and ':' (kinds hold no ':'), so no value of one kind
+     * can spell a subject of another: a username "\0code:c1" is "\0user:\0code:c1".
+     */
+    static final String USER = "\u0000user:";
     private static final String CODE = "\u0000code:";
     private static final String REFRESH = "\u0000refresh:";
     private static final String ASSERTION = "\u0000assertion:";
+    private static final String ASSERTED = "\u0000asserted-by:";
     private static final String SUBJECT_TOKEN = "\u0000subject-token:";
     private static final String REQUEST = "\u0000request:";
 
@@ -51,7 +60,9 @@ final class GrantSubjects {
         }
         List<String> all = new ArrayList<>(subjects);
         if (all.size() > MAX_READINGS) {
-            all = new ArrayList<>(all.subList(0, MAX_READINGS));
+            String last = all.get(all.size() - 1);
+            all = new ArrayList<>(all.subList(0, MAX_READINGS - 1));
+            all.add(last);
             all.add(REQUEST + fingerprint);
         }
         return Collections.unmodifiableList(all);
@@ -83,9 +94,7 @@ final class GrantSubjects {
                     break;
                 case TokenRequest.JWT_BEARER:
                     for (String assertion : request.readings("assertion")) {
-                        UnverifiedJwt jwt = UnverifiedJwt.read(assertion);
-                        into.add(jwt == null || jwt.iss == null && jwt.sub == null ? ASSERTION + assertion
-                                : ASSERTION + lengthPrefixed(jwt.iss) + lengthPrefixed(jwt.sub));
+                        assertedSubjects(assertion, into);
                     }
                     break;
                 case TokenRequest.SAML2_BEARER:
@@ -103,15 +112,36 @@ final class GrantSubjects {
         }
     }
 
-    private static void users(TokenRequest request, Set<String> into) {
-        for (String user : request.readings("username")) {
-            into.add(normalizedUser(user));
+    /** Every iss × sub reading of the assertion (duplicate claims count each), else the assertion itself. */
+    private static void assertedSubjects(String assertion, Set<String> into) {
+        UnverifiedJwt jwt = UnverifiedJwt.read(assertion);
+        if (jwt == null || jwt.issuers.isEmpty() && jwt.subs.isEmpty()) {
+            into.add(ASSERTION + assertion);
+            return;
+        }
+        List<String> issuers = jwt.issuers.isEmpty() ? Collections.singletonList(null) : jwt.issuers;
+        List<String> subs = jwt.subs.isEmpty() ? Collections.singletonList(null) : jwt.subs;
+        for (String iss : issuers) {
+            for (String sub : subs) {
+                into.add(ASSERTED + lengthPrefixed(iss) + lengthPrefixed(sub));
+            }
         }
     }
 
-    /** Trimmed, NFKC, lower case: spellings an IdP may read as one user count as one. */
+    private static void users(TokenRequest request, Set<String> into) {
+        for (String user : request.readings("username")) {
+            into.add(USER + normalizedUser(user));
+        }
+    }
+
+    /**
+     * NFKC, then upper case, then lower case, then stripped of Unicode white space: spellings an IdP
+     * may read as one user count as one ("Alice", "ALICE", "alıce" as .NET's ToUpperInvariant reads
+     * it, final and medial sigma, "alice\u00a0").
+     */
     static String normalizedUser(String user) {
-        return Normalizer.normalize(user.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(user, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT)
+                .strip();
     }
 
     private static void prefixed(String prefix, Set<String> values, Set<String> into) {
@@ -124,15 +154,30 @@ final class GrantSubjects {
         return s == null ? "-" : s.length() + ":" + s;
     }
 
+    /** Parameters whose presence makes a request single-use, whatever grant_type says (GitHub sends none). */
+    private static final String[] ONE_TIME_PARAMETERS = {"code", "device_code", "auth_req_id"};
+    /** Headers whose proof-of-possession JWT is one-time when it carries a jti (RFC 9449 §4.2). */
+    private static final String[] PROOF_HEADERS = {"DPoP", "OAuth-Client-Attestation-PoP"};
+
     /**
      * Single-use grants are never answered from the cache: a replayed code is refused by the IdP
      * (RFC 6749 §4.1.2, which then revokes what the code gave), and so is a replayed one-time
      * assertion (a jti, RFC 7523 §3). Every reading counts.
      */
-    static boolean singleUse(TokenRequest request) {
+    static boolean singleUse(TokenRequest request, io.tokenguard.bootstrap.HttpHeaders headers) {
         for (String grant : request.grants()) {
             if (TokenRequest.AUTHORIZATION_CODE.equals(grant) || TokenRequest.DEVICE_CODE.equals(grant)
                     || TokenRequest.CIBA.equals(grant)) {
+                return true;
+            }
+        }
+        for (String name : ONE_TIME_PARAMETERS) {
+            if (!request.readings(name).isEmpty()) {
+                return true;
+            }
+        }
+        for (String name : PROOF_HEADERS) {
+            if (oneTime(new LinkedHashSet<>(headers.all(name)))) {
                 return true;
             }
         }

@@ -101,6 +101,9 @@ final class IdentityHasher {
          * {@link #field} would encode as '?' like any other unpaired surrogate.
          */
         Builder chars(String value) {
+            if (value == null) {
+                return absent();
+            }
             int n = value.length();
             prefix(n * 2);
             for (int i = 0; i < n; i++) {

@@ -37,8 +37,13 @@ final class RequestIdentity {
     private final String fingerprint;
     private final String endpoint;
     private final String client;
+    /** The endpoint as the server reads it, and the Host the app set (virtual-host tenants): whom keys belong to. */
+    private final String keyEndpoint;
+    /** Ids of the credential sources below the hook: they tell clients apart whose body names none. */
+    private final String sourceIds;
     private final TokenHttpRequest request;
     private final TokenRequest parsed;
+    private final List<String> identityHeaders;
     private final boolean perClient;
     // Computed when first asked: a cache hit needs only the fingerprint; the rest is parsing and more HMACs.
     private List<String> subjects;
@@ -47,14 +52,19 @@ final class RequestIdentity {
     private String userHash;
     private String subjectHash;
 
-    private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, TokenHttpRequest request,
-                            TokenRequest parsed, boolean perClient) {
+    private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, String sourceIds,
+                            TokenHttpRequest request, TokenRequest parsed, List<String> identityHeaders,
+                            boolean perClient) {
         this.hasher = hasher;
         this.fingerprint = fingerprint;
         this.endpoint = endpoint;
+        String host = request.headers().first("Host");
+        this.keyEndpoint = host == null ? endpoint : endpoint + " host=" + host.trim().toLowerCase(Locale.ROOT);
         this.client = parsed.clientId();
+        this.sourceIds = sourceIds;
         this.request = request;
         this.parsed = parsed;
+        this.identityHeaders = identityHeaders;
         this.perClient = perClient;
     }
 
@@ -63,8 +73,9 @@ final class RequestIdentity {
         String endpoint = canonicalEndpoint(request.url());
         String query = request.url().getQuery();
         // The method as sent: "post" is not "POST" to a server (RFC 9110 §9.1).
+        // The userinfo of https://user:password@host is a credential (Apache 4.5 sends it as Basic).
         IdentityHasher.Builder fp = hasher.newHash().field("fingerprint").field(rule.id())
-                .field(request.method()).field(endpoint).field(query);
+                .field(request.method()).field(endpoint).field(query).chars(request.url().getUserInfo());
         addHeaders(fp, request.headers(), identityHeaders);
         for (String name : REPRESENTATION_HEADERS) {
             List<String> values = request.headers().all(name);
@@ -92,11 +103,17 @@ final class RequestIdentity {
         // What the client adds below the hook (an authenticator's answer, cookies, a client
         // certificate) is unknown here: only the very same objects may share an answer.
         Object[] below = request.credentialSources();
-        fp.field("sources").field(Integer.toString(below.length));
-        for (Object source : below) {
-            fp.field(Long.toString(sources.idOf(source)));
+        String sourceIds = null;
+        if (below.length > 0) {
+            StringBuilder ids = new StringBuilder();
+            for (Object source : below) {
+                ids.append(sources.idOf(source)).append(',');
+            }
+            sourceIds = ids.toString();
         }
-        return new RequestIdentity(hasher, fp.finish(), endpoint, request, parsed, rule.limitPer() == LimitPer.CLIENT);
+        fp.field("sources").field(sourceIds);
+        return new RequestIdentity(hasher, fp.finish(), endpoint, sourceIds, request, parsed, identityHeaders,
+                rule.limitPer() == LimitPer.CLIENT);
     }
 
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
@@ -109,16 +126,34 @@ final class RequestIdentity {
         }
     }
 
-    /** The client's own proof (a Basic header, client_secret values): a cooldown a wrong secret earned holds only it. */
-    private static String clientAuth(TokenHttpRequest request, TokenRequest parsed) {
+    /**
+     * The client's own proof: every identity header (Authorization, X-Client-Secret, ...), the
+     * client_secret values, the URL's userinfo and the credential sources. A cooldown a wrong
+     * secret earned holds only that secret.
+     */
+    private String clientAuth() {
         StringBuilder b = new StringBuilder();
-        for (String v : request.headers().all("Authorization")) {
-            b.append(v.length()).append(':').append(v);
+        for (String name : identityHeaders) {
+            for (String v : request.headers().all(name)) {
+                b.append(name).append('=').append(v.length()).append(':').append(v);
+            }
         }
         for (String v : parsed.readings("client_secret")) {
-            b.append(v.length()).append(':').append(v);
+            b.append("secret=").append(v.length()).append(':').append(v);
+        }
+        String userInfo = request.url().getUserInfo();
+        if (userInfo != null) {
+            b.append("userinfo=").append(userInfo.length()).append(':').append(userInfo);
+        }
+        if (sourceIds != null) {
+            b.append("sources=").append(sourceIds);
         }
         return b.toString();
+    }
+
+    /** The client as keys name it: its id, or where the request names none, its credential sources. */
+    private String clientPart() {
+        return client != null || sourceIds == null ? client : "\u0000sources:" + sourceIds;
     }
 
     /** The endpoint as the server reads it: scheme, host (lower case, no trailing dot), port, normalized path. */
@@ -134,7 +169,7 @@ final class RequestIdentity {
 
     /** Whether the grant is single-use (a code, a device code, a one-time assertion): never answered from the cache. */
     boolean singleUse() {
-        return GrantSubjects.singleUse(parsed);
+        return GrantSubjects.singleUse(parsed, request.headers());
     }
 
     /** Racing threads of one request may both compute it; they get equal lists. */
@@ -155,8 +190,8 @@ final class RequestIdentity {
         List<String> k = throttleKeys;
         if (k == null) {
             if (perClient) {
-                k = Collections.singletonList(hasher.newHash().field("throttle").field(endpoint).field(client)
-                        .field(null).finish());
+                k = Collections.singletonList(hasher.newHash().field("throttle").field(keyEndpoint)
+                        .chars(clientPart()).field(null).finish());
             } else {
                 k = keys("throttle", null);
             }
@@ -169,7 +204,7 @@ final class RequestIdentity {
     List<String> cooldownKeys() {
         List<String> k = cooldownKeys;
         if (k == null) {
-            k = keys("cooldown", clientAuth(request, parsed));
+            k = keys("cooldown", clientAuth());
             cooldownKeys = k;
         }
         return k;
@@ -179,7 +214,8 @@ final class RequestIdentity {
         List<String> subjects = subjects();
         List<String> keys = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
-            keys.add(hasher.newHash().field(kind).field(endpoint).field(client).field(auth).field(subject).finish());
+            keys.add(hasher.newHash().field(kind).field(keyEndpoint).chars(clientPart()).chars(auth).chars(subject)
+                    .finish());
         }
         return Collections.unmodifiableList(keys);
     }
@@ -189,7 +225,9 @@ final class RequestIdentity {
         String h = subjectHash;
         if (h == null) {
             String first = subjects().get(0);
-            h = perClient || first == null ? hasher.shortHash(client) : hasher.shortHash(first);
+            h = perClient || first == null ? hasher.shortHash(client)
+                    : hasher.shortHash(first.startsWith(GrantSubjects.USER) ? first.substring(GrantSubjects.USER.length())
+                    : first);
             subjectHash = h;
         }
         return h;

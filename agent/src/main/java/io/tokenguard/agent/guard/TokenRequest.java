@@ -50,7 +50,17 @@ final class TokenRequest {
         this.body = body;
         this.kind = kind;
         this.grant = value("grant_type");
-        this.clientId = basicUser != null ? basicUser : value("client_id");
+        this.clientId = basicUser != null ? basicUser : value("client_id") != null ? value("client_id")
+                : assertedClient(value("client_assertion"));
+    }
+
+    /** private_key_jwt without client_id: the client is the assertion's sub (= iss = client_id, RFC 7523 §3). */
+    private static String assertedClient(String assertion) {
+        UnverifiedJwt jwt = UnverifiedJwt.read(assertion);
+        if (jwt == null) {
+            return null;
+        }
+        return !jwt.subs.isEmpty() ? jwt.subs.get(0) : jwt.issuers.isEmpty() ? null : jwt.issuers.get(0);
     }
 
     /** The grant_type an IdP reads: the body's (RFC 6749 §4), else the query's; null when absent. */
@@ -70,9 +80,19 @@ final class TokenRequest {
      */
     Set<String> readings(String name) {
         Set<String> all = new LinkedHashSet<>(2);
-        addUntyped(body.get(name), all);
-        addUntyped(query.get(name), all);
+        addReadings(body, name, all);
+        addReadings(query, name, all);
         return all;
+    }
+
+    /** Names compared ignoring case: some servers (ASP.NET, IdentityServer) read USERNAME as username. */
+    private static void addReadings(Map<String, List<String>> params, String name, Set<String> into) {
+        addUntyped(params.get(name), into);
+        for (Map.Entry<String, List<String>> e : params.entrySet()) {
+            if (!e.getKey().equals(name) && e.getKey().equalsIgnoreCase(name)) {
+                addUntyped(e.getValue(), into);
+            }
+        }
     }
 
     /** Every grant type a server might read (see {@link #readings}); empty when none was sent. */

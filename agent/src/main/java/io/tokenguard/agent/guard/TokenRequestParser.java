@@ -37,13 +37,25 @@ final class TokenRequestParser {
         if (body.length > 0) {
             if (looksLikeJson(request, body)) {
                 kind = parseJson(body, params) ? TokenRequest.BodyKind.JSON : TokenRequest.BodyKind.RAW;
-            } else {
+            } else if (mayBeForm(request)) {
                 kind = parseForm(new String(body, StandardCharsets.ISO_8859_1), params)
                         ? TokenRequest.BodyKind.FORM : TokenRequest.BodyKind.RAW;
+            } else {
+                // multipart/form-data and the like: a server reads their values literally, so
+                // only the very same bytes may share (the form decoding would equate p+ss and p ss).
+                kind = TokenRequest.BodyKind.RAW;
+                params.clear();
             }
         }
         String[] basic = basicCredentials(request.headers().first("Authorization"));
         return new TokenRequest(basic == null ? null : basic[0], query, params, kind);
+    }
+
+    /** A urlencoded form, or no Content-Type at all (what RFC 6749 token requests are). */
+    private static boolean mayBeForm(TokenHttpRequest request) {
+        String type = request.headers().first("Content-Type");
+        return type == null || type.trim().isEmpty()
+                || type.toLowerCase(java.util.Locale.ROOT).contains("application/x-www-form-urlencoded");
     }
 
     private static boolean looksLikeJson(TokenHttpRequest request, byte[] body) {
@@ -71,7 +83,7 @@ final class TokenRequestParser {
                 JsonToken value = p.nextToken();
                 String text;
                 if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                    text = TokenRequest.NESTED + nestedText(p);
+                    text = TokenRequest.NESTED + nestedText(p, body);
                 } else if (value == JsonToken.VALUE_NULL) {
                     text = TokenRequest.NULL + "null";
                 } else if (value == JsonToken.VALUE_STRING) {
@@ -89,12 +101,18 @@ final class TokenRequestParser {
         }
     }
 
-    private static String nestedText(JsonParser p) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
-            g.copyCurrentStructure(p);
+    /**
+     * A nested object or array as its exact bytes (one char per byte): re-serialising it would make
+     * 0.1 and 0.10000000000000000001 one value.
+     */
+    private static String nestedText(JsonParser p, byte[] body) throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        long end = p.currentLocation().getByteOffset();
+        if (start < 0 || end < start || end > body.length) {
+            throw new IOException("no byte offsets");
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return new String(body, (int) start, (int) (end - start), StandardCharsets.ISO_8859_1);
     }
 
     /** application/x-www-form-urlencoded; false when a percent escape is malformed. */

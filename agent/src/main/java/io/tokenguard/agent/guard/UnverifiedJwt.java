@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The few claims of a compact JWT (header.payload.signature) TokenGuard reads without verifying
@@ -16,15 +18,16 @@ final class UnverifiedJwt {
     /** Duplicates are not ours to judge here: the first value is read. */
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    final String iss;
-    final String sub;
+    /** Every value a parser might read (duplicates: the first for some parsers, the last for others). */
+    final List<String> issuers;
+    final List<String> subs;
     final String jti;
     /** Seconds since the epoch, or Long.MIN_VALUE when absent or not a number. */
     final long exp;
 
-    private UnverifiedJwt(String iss, String sub, String jti, long exp) {
-        this.iss = iss;
-        this.sub = sub;
+    private UnverifiedJwt(List<String> issuers, List<String> subs, String jti, long exp) {
+        this.issuers = issuers;
+        this.subs = subs;
         this.jti = jti;
         this.exp = exp;
     }
@@ -39,8 +42,8 @@ final class UnverifiedJwt {
         if (second < 0) {
             return null;
         }
-        String iss = null;
-        String sub = null;
+        List<String> issuers = new ArrayList<>(1);
+        List<String> subs = new ArrayList<>(1);
         String jti = null;
         long exp = Long.MIN_VALUE;
         try (JsonParser p = JSON.createParser(Base64.getUrlDecoder().decode(token.substring(first + 1, second)))) {
@@ -50,10 +53,10 @@ final class UnverifiedJwt {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
-                if (v == JsonToken.VALUE_STRING && "iss".equals(name) && iss == null) {
-                    iss = p.getText();
-                } else if (v == JsonToken.VALUE_STRING && "sub".equals(name) && sub == null) {
-                    sub = p.getText();
+                if (v == JsonToken.VALUE_STRING && "iss".equals(name)) {
+                    issuers.add(p.getText());
+                } else if (v == JsonToken.VALUE_STRING && "sub".equals(name)) {
+                    subs.add(p.getText());
                 } else if ("jti".equals(name) && v != JsonToken.VALUE_NULL && jti == null) {
                     jti = v.isScalarValue() ? p.getText() : "";
                     p.skipChildren();
@@ -66,6 +69,6 @@ final class UnverifiedJwt {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return new UnverifiedJwt(iss, sub, jti, exp);
+        return new UnverifiedJwt(issuers, subs, jti, exp);
     }
 }
