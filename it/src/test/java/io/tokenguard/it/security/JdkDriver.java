@@ -8,6 +8,8 @@ import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.HttpCookie;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.PasswordAuthentication;
 import java.net.URI;
 import java.net.URL;
@@ -39,6 +41,7 @@ final class JdkDriver {
         urlConnectionDefaultTls(https);
         jdkCookieHandler(http);
         jdkAuthenticator(http);
+        jdkProxyAuthenticator(http);
         jdkSslContext(https, tls);
         jdkPerCallDefaultTls(https);
     }
@@ -136,6 +139,21 @@ final class JdkDriver {
                 return new PasswordAuthentication(Scenario.user(w), Scenario.secret(w).toCharArray());
             }
         }).build()), http, id, null));
+    }
+
+    /** One client per identity through an authenticating proxy, its Authenticator answering the 407. */
+    private static void jdkProxyAuthenticator(String http) {
+        String id = "jdkhttp.proxy-authenticator.proxy";
+        InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", URI.create(http).getPort());
+        Map<String, HttpClient> clients = new HashMap<>();
+        Scenario.run(id, who -> send(clients.computeIfAbsent(who, w -> builder().proxy(ProxySelector.of(proxy))
+                .authenticator(new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        return getRequestorType() != RequestorType.PROXY ? null
+                                : new PasswordAuthentication(Scenario.user(w), Scenario.secret(w).toCharArray());
+                    }
+                }).build()), http, id, null));
     }
 
     /** One client per identity with its own SSLContext (client certificate); none: the default context. */

@@ -2,6 +2,9 @@ package io.tokenguard.it.security;
 
 import io.tokenguard.it.security.Scenario.Answer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -44,6 +47,11 @@ public final class OkHttpDriver {
         perIdentity(label + ".authenticator.basic", http, who -> builder()
                 .authenticator((route, response) -> response.priorResponse() != null ? null
                         : response.request().newBuilder().header("Authorization", Scenario.basic(who)).build())
+                .build());
+        perIdentity(label + ".proxy-authenticator.proxy", http, who -> builder()
+                .proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", URI.create(http).getPort())))
+                .proxyAuthenticator((route, response) -> response.priorResponse() != null ? null
+                        : response.request().newBuilder().header("Proxy-Authorization", Scenario.basic(who)).build())
                 .build());
         perIdentity(label + ".cookie-jar.cookie", http, who -> builder().cookieJar(jar(() -> who)).build());
         sharedCookieJar(label + ".shared-cookie-jar.cookie", http);

@@ -36,6 +36,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <ul>
  *   <li>{@code .basic}: client_secret_basic; none or a wrong one is a 401 with a
  *       {@code WWW-Authenticate: Basic} challenge (so challenge-answering clients answer it);</li>
+ *   <li>{@code .proxy}: the same secret, as {@code Proxy-Authorization}: the IdP is reached through
+ *       itself as an http proxy (a request in absolute form), and none or a wrong one is a 407 with a
+ *       {@code Proxy-Authenticate: Basic} challenge, as an authenticating egress proxy answers;</li>
  *   <li>{@code .cookie}: a session cookie; none or an unknown one is a 401;</li>
  *   <li>{@code .mtls}: the TLS client certificate's CN (RFC 8705 tls_client_auth, https only); none
  *       or an unknown one is a 401.</li>
@@ -120,6 +123,10 @@ final class StrictIdp implements AutoCloseable {
                 case "basic":
                     user = basicUser(e.getRequestHeaders().getFirst("Authorization"));
                     break;
+                case "proxy":
+                    user = e.getRequestURI().isAbsolute()
+                            ? basicUser(e.getRequestHeaders().getFirst("Proxy-Authorization")) : null;
+                    break;
                 case "cookie":
                     user = cookieUser(e.getRequestHeaders().get("Cookie"));
                     break;
@@ -132,7 +139,12 @@ final class StrictIdp implements AutoCloseable {
             }
             if (user == null) {
                 refused.computeIfAbsent(caseId, k -> new AtomicInteger()).incrementAndGet();
-                reply(e, 401, "{\"error\":\"invalid_client\"}", "basic".equals(mechanism));
+                if ("proxy".equals(mechanism)) {
+                    e.getResponseHeaders().set("Proxy-Authenticate", "Basic realm=\"" + REALM + "\"");
+                    reply(e, 407, "{\"error\":\"proxy_authentication_required\"}", false);
+                } else {
+                    reply(e, 401, "{\"error\":\"invalid_client\"}", "basic".equals(mechanism));
+                }
                 return;
             }
             issued.computeIfAbsent(caseId + "/" + user, k -> new AtomicInteger()).incrementAndGet();
