@@ -302,8 +302,16 @@ final class ConnectionExchange {
                 return true;
             }
             byte[] body = capture == null ? new byte[0] : capture.toByteArray();
-            request = new TokenHttpRequest(real.getRequestMethod(), real.getURL(), requestHeaders(), body,
-                    real.getReadTimeout(), TokenHttpRequest.URLCONNECTION);
+            HttpHeaders headers;
+            try {
+                headers = UrlConnectionCredentials.withCookies(real, requestHeaders(), real.getRequestProperties());
+            } catch (IOException | RuntimeException e) {
+                // The app's CookieHandler failed: the JDK asks it again and fails the request with it, unguarded.
+                switchToPassThrough();
+                return true;
+            }
+            request = UrlConnectionCredentials.withSources(real, new TokenHttpRequest(real.getRequestMethod(),
+                    real.getURL(), headers, body, real.getReadTimeout(), TokenHttpRequest.URLCONNECTION));
         } catch (Throwable t) {
             Bridge.fault(STAGE, t);
             switchToPassThrough();

@@ -74,9 +74,15 @@ public final class GuardedExecution {
                 }
             }
         }
-        TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri),
-                headers(httpRequest), body, socketTimeoutMillis(client, httpRequest, (HttpContext) context),
-                TokenHttpRequest.APACHE4);
+        // What the exec chain adds below this hook (see Apache4Credentials): cookies as headers,
+        // the client and its context's credential machinery by identity.
+        HttpHeaders headers = Apache4Credentials.withCookies(client, (HttpContext) context, uri, headers(httpRequest));
+        if (headers == null) {
+            return null;
+        }
+        TokenHttpRequest tokenRequest = Apache4Credentials.withSources(client, (HttpContext) context,
+                new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri), headers, body,
+                        socketTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE4));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         // This call's own response, if it went upstream: the client's own object, its body kept in memory.
         CloseableHttpResponse[] own = new CloseableHttpResponse[1];

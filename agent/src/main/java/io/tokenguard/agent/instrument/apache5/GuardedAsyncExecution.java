@@ -85,8 +85,15 @@ public final class GuardedAsyncExecution {
                 : ContentType.parse(captured.entity.getContentType());
         CloseableHttpAsyncClient httpClient = (CloseableHttpAsyncClient) client;
         BasicFuture<Object> answerFuture = new BasicFuture<>((FutureCallback<Object>) callback);
-        TokenHttpRequest tokenRequest = new TokenHttpRequest(request.getMethod(), uri.toURL(),
-                headers(request, captured.entity), body, 0);
+        // What the exec chain adds below this hook (see Apache5Credentials): cookies as headers,
+        // the client and its context's credential machinery by identity.
+        HttpHeaders headers = Apache5Credentials.withCookies(client, (HttpContext) context, uri,
+                headers(request, captured.entity));
+        if (headers == null) {
+            return null;
+        }
+        TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
+                new TokenHttpRequest(request.getMethod(), uri.toURL(), headers, body, 0));
         Bridge.exchangeAsync(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target, request,
                         captured.entity == null ? null : new BasicAsyncEntityProducer(body, type),
                         (HandlerFactory<AsyncPushConsumer>) pushHandlerFactory, (HttpContext) context))

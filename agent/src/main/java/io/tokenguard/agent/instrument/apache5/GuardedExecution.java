@@ -86,8 +86,15 @@ public final class GuardedExecution {
                 return null;
             }
         }
-        TokenHttpRequest tokenRequest = new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers(httpRequest),
-                body, responseTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE5);
+        // What the exec chain adds below this hook (see Apache5Credentials): cookies as headers,
+        // the client and its context's credential machinery by identity.
+        HttpHeaders headers = Apache5Credentials.withCookies(client, (HttpContext) context, uri, headers(httpRequest));
+        if (headers == null) {
+            return null;
+        }
+        TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
+                new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers, body,
+                        responseTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE5));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         // This call's own response, if it went upstream: the client's own object, its body kept in memory.
         CloseableHttpResponse[] own = new CloseableHttpResponse[1];

@@ -81,8 +81,17 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
             return sendUnguarded(client, replay(request, captured), handler);
         }
         long timeout = request.timeout().map(Duration::toMillis).orElse(0L);
-        TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), request.uri().toURL(),
-                HttpHeaders.of(request.headers().map()), body, timeout, TokenHttpRequest.JDKHTTP);
+        HttpHeaders headers;
+        try {
+            headers = JavaHttpClientCredentials.headers(client, request);
+        } catch (IOException | RuntimeException e) {
+            // The app's CookieHandler failed: the JDK asks it again and fails the request with it, unguarded
+            // (with the body read back, since the original publisher may be one-shot).
+            return sendUnguarded(client, replayOrOriginal(request, captured), handler);
+        }
+        TokenHttpRequest tokenRequest = JavaHttpClientCredentials.withSources(client, request,
+                new TokenHttpRequest(request.method(), request.uri().toURL(), headers, body, timeout,
+                        TokenHttpRequest.JDKHTTP));
         CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
         // The replay is built only when something is sent: a cache hit never needs it.
         AsyncUpstream upstream = () -> sendUpstream(client, replayOrOriginal(request, captured), version);

@@ -8,10 +8,14 @@ import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -24,7 +28,9 @@ import okio.BufferedSource;
 /**
  * OkHttp adapter: the last application interceptor of every OkHttpClient, so the app's own
  * interceptors have run and OkHttp's retries and redirects happen below it (a guarded call counts
- * once). Defined in a child of the app's OkHttp class loader; names only OkHttp 3.x API that 4.x and
+ * once). One per client: what the client adds below it (cookies, authenticators, network
+ * interceptors, TLS key material) is part of the request's identity, see {@link OkHttpCredentials}.
+ * Defined in a child of the app's OkHttp class loader; names only OkHttp 3.x API that 4.x and
  * 5.x keep, the bridge and the JDK. Thin: capture, ask the guard, hand back a real okhttp3.Response.
  */
 public final class GuardingInterceptor implements Interceptor {
@@ -33,6 +39,31 @@ public final class GuardingInterceptor implements Interceptor {
      * (a regex) was a tenth of a cache hit. MediaType is immutable, so a racy reuse is harmless.
      */
     private static volatile ParsedType lastType;
+
+    private final OkHttpCredentials credentials;
+
+    private GuardingInterceptor(OkHttpCredentials credentials) {
+        this.credentials = credentials;
+    }
+
+    /**
+     * The client's application interceptors with this client's guard last. A builder from
+     * {@code newBuilder()} carries the guard of the client it came from: that one is dropped, so the
+     * guard stays below interceptors the app added since, and answers for this client only.
+     */
+    public static List<?> install(Object client, Object builder, List<?> current) {
+        OkHttpCredentials parent = null;
+        List<Object> guarded = new ArrayList<>(current.size() + 1);
+        for (Object interceptor : current) {
+            if (interceptor instanceof GuardingInterceptor) {
+                parent = ((GuardingInterceptor) interceptor).credentials;
+            } else {
+                guarded.add(interceptor);
+            }
+        }
+        guarded.add(new GuardingInterceptor(OkHttpCredentials.of((OkHttpClient) client, builder, parent)));
+        return Collections.unmodifiableList(guarded);
+    }
 
     @Override
     public Response intercept(Chain chain) throws IOException {
@@ -53,10 +84,26 @@ public final class GuardingInterceptor implements Interceptor {
             return chain.proceed(request);
         }
         Response[] own = new Response[1];
-        // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
         TokenHttpResponse[] ownAnswer = new TokenHttpResponse[1];
-        TokenHttpRequest tokenRequest = new TokenHttpRequest(request.method(), url.url(), headers(request), body,
-                chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true);
+        HttpHeaders headers;
+        try {
+            headers = credentials.withCookies(chain, request, headers(request));
+        } catch (RuntimeException e) {
+            // The app's cookie jar failed: OkHttp's BridgeInterceptor asks it again and fails the call.
+            return chain.proceed(request);
+        } catch (Throwable t) {
+            Bridge.fault("okhttp", t);
+            return chain.proceed(request);
+        }
+        TokenHttpRequest tokenRequest;
+        try {
+            // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
+            tokenRequest = credentials.withSources(chain, request, new TokenHttpRequest(request.method(), url.url(),
+                    headers, body, chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true));
+        } catch (Throwable t) {
+            Bridge.fault("okhttp", t);
+            return chain.proceed(request);
+        }
         TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
             Response r = chain.proceed(replay(request, body));
             own[0] = r;

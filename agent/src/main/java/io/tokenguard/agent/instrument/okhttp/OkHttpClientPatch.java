@@ -7,7 +7,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * OkHttp 3, 4 and 5: {@code OkHttpClient(Builder)} (every other constructor and newBuilder().build()
- * end there) finishes with {@code interceptors = OkHttpHook.interceptors(this, interceptors)}.
+ * end there) finishes with {@code interceptors = OkHttpHook.interceptors(this, builder, interceptors)}.
  * Straight-line code before each return of a constructor: no frames to compute.
  */
 public final class OkHttpClientPatch implements ClassPatch {
@@ -26,7 +26,7 @@ public final class OkHttpClientPatch implements ClassPatch {
                 ReplaceInterceptorsOnReturn::new);
     }
 
-    /** Before each RETURN of the constructor: interceptors = OkHttpHook.interceptors(this, interceptors). */
+    /** Before each RETURN of the constructor: interceptors = OkHttpHook.interceptors(this, builder, interceptors). */
     private static final class ReplaceInterceptorsOnReturn extends MethodVisitor {
         ReplaceInterceptorsOnReturn(MethodVisitor mv) {
             super(Opcodes.ASM9, mv);
@@ -37,10 +37,12 @@ public final class OkHttpClientPatch implements ClassPatch {
             if (opcode == Opcodes.RETURN) {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
                 super.visitVarInsn(Opcodes.ALOAD, 0);
+                // The constructor's parameter: neither javac (3.x) nor kotlinc (4.x, 5.x) reassigns it.
+                super.visitVarInsn(Opcodes.ALOAD, 1);
                 super.visitVarInsn(Opcodes.ALOAD, 0);
                 super.visitFieldInsn(Opcodes.GETFIELD, CLASS, "interceptors", "Ljava/util/List;");
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOK, "interceptors",
-                        "(Ljava/lang/Object;Ljava/util/List;)Ljava/util/List;", false);
+                        "(Ljava/lang/Object;Ljava/lang/Object;Ljava/util/List;)Ljava/util/List;", false);
                 super.visitFieldInsn(Opcodes.PUTFIELD, CLASS, "interceptors", "Ljava/util/List;");
             }
             super.visitInsn(opcode);
