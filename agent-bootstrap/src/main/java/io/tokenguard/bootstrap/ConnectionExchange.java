@@ -1,7 +1,8 @@
 package io.tokenguard.bootstrap;
 
+import io.tokenguard.bootstrap.body.BodyPrefix;
+import io.tokenguard.bootstrap.body.PrefixedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +45,7 @@ final class ConnectionExchange {
     /** Every call goes to the real connection: it owns the request and the response. */
     private boolean passThrough;
     private int captureMax;
+    private long bodyWait;
 
     private long fixedLength = -1;
     private boolean chunked;
@@ -76,6 +78,11 @@ final class ConnectionExchange {
     /** The body broke after status and headers arrived: what had arrived, and how it broke. */
     private TokenHttpResponse partial;
     private IOException bodyFailure;
+    /**
+     * The real connection's body stream when the replay read only its first part (larger than the
+     * capture limit, or slower than the body wait): the app reads the rest from it.
+     */
+    private InputStream liveBody;
 
     ConnectionExchange(HttpURLConnection real) {
         this.real = real;
@@ -207,6 +214,7 @@ final class ConnectionExchange {
                 passThrough = true;
             } else {
                 captureMax = Math.max(0, d.captureMaxBytes());
+                bodyWait = d.bodyWaitMillis();
             }
         } catch (Throwable t) {
             Bridge.fault(STAGE, t);
@@ -322,6 +330,10 @@ final class ConnectionExchange {
             if (answer == null) {
                 throw new IllegalStateException("the guard answered null");
             }
+            if (answer.truncated() && !isOwnPrefix(answer)) {
+                // Only this connection's own answer can be a prefix: it alone holds the rest.
+                throw new IllegalStateException("a truncated answer this connection did not read");
+            }
             if (answer.source() == ResponseSource.UPSTREAM) {
                 serve(answer);
             } else {
@@ -432,27 +444,31 @@ final class ConnectionExchange {
                 }
             }
             byte[] body;
+            boolean truncated = false;
             InputStream in = status < HttpURLConnection.HTTP_BAD_REQUEST ? real.getInputStream() : real.getErrorStream();
             if (in == null) {
                 body = new byte[0];
             } else {
-                ByteArrayOutputStream read = new ByteArrayOutputStream();
-                try {
-                    in.transferTo(read);
-                } catch (IOException e) {
+                // At most the capture limit, for at most the body wait: the rest streams to the app.
+                BodyPrefix prefix = BodyPrefix.read(in, captureMax, BodyPrefix.waitMillis(bodyWait, real.getReadTimeout()));
+                body = prefix.bytes();
+                if (prefix.failure() != null) {
                     // Reset or read timeout mid-body: remembered so the app meets it on its body read.
                     replayedStatusLine = line;
-                    partial = new TokenHttpResponse(status, reason, headers.build(), read.toByteArray(),
-                            ResponseSource.UPSTREAM);
-                    bodyFailure = e;
+                    partial = new TokenHttpResponse(status, reason, headers.build(), body, ResponseSource.UPSTREAM);
+                    bodyFailure = prefix.failure();
                     closeQuietly(in);
-                    throw e;
+                    throw bodyFailure;
                 }
-                in.close();
-                body = read.toByteArray();
+                if (prefix.complete()) {
+                    in.close();
+                } else {
+                    liveBody = in;
+                    truncated = true;
+                }
             }
             replayedStatusLine = line;
-            replayed = new TokenHttpResponse(status, reason, headers.build(), body, ResponseSource.UPSTREAM);
+            replayed = new TokenHttpResponse(status, reason, headers.build(), body, ResponseSource.UPSTREAM, truncated);
             return replayed;
         } catch (RuntimeException e) {
             realRuntimeFailure = e;
@@ -477,6 +493,11 @@ final class ConnectionExchange {
             statusLine = "HTTP/1.1 " + answer.status() + (answer.reason() == null ? "" : " " + answer.reason());
         }
         response = answer;
+        if (liveBody != null && !answer.truncated()) {
+            // Another answer than this connection's own prefix: the rest of its own body is not needed.
+            closeQuietly(liveBody);
+            liveBody = null;
+        }
         if (answer.status() >= HttpURLConnection.HTTP_BAD_REQUEST) {
             String url = real.getURL().toString();
             int code = answer.status();
@@ -561,7 +582,7 @@ final class ConnectionExchange {
             return real.getErrorStream();
         }
         if (response == null || response.status() < HttpURLConnection.HTTP_BAD_REQUEST
-                || response.body().length == 0 && !brokenBody()) {
+                || response.body().length == 0 && !brokenBody() && !streaming()) {
             return null;
         }
         return body();
@@ -571,9 +592,20 @@ final class ConnectionExchange {
         return response == partial && bodyFailure != null;
     }
 
+    /** The guard handed back this connection's own prefix (as is, or served as UPSTREAM: same bytes). */
+    private boolean isOwnPrefix(TokenHttpResponse answer) {
+        return liveBody != null && replayed != null && replayed.truncated() && answer.body() == replayed.body();
+    }
+
+    /** The answer served is this connection's own prefix: the rest is still on the real connection. */
+    private boolean streaming() {
+        return liveBody != null && response.truncated();
+    }
+
     private InputStream body() {
         if (bodyStream == null) {
-            bodyStream = brokenBody() ? new BrokenBodyStream(response.body(), bodyFailure)
+            bodyStream = brokenBody() ? PrefixedInputStream.thenFailing(response.body(), bodyFailure)
+                    : streaming() ? PrefixedInputStream.followedBy(response.body(), liveBody)
                     : new ByteArrayInputStream(response.body());
         }
         return bodyStream;

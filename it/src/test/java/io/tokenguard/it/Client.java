@@ -66,7 +66,7 @@ public final class Client {
     }
 
     /** The jars of one set under target/clients (a client version, or own-libraries). */
-    static List<Path> jars(String set) throws IOException {
+    public static List<Path> jars(String set) throws IOException {
         try (Stream<Path> jars = Files.list(CLIENTS.resolve(set))) {
             return jars.filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
         }

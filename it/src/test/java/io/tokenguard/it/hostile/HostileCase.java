@@ -31,8 +31,6 @@ record HostileCase(String id, String client, int readTimeout, List<Request> atte
     /** What the agent may change, as documented in the README (Known limits). */
     enum Deviation {
         NONE,
-        /** A failure after the status line surfaces where the client returns the response, not on the body read. */
-        FAILS_AT_STATUS,
         /** The second attempt is answered locally during the provider's cooldown (X-TokenGuard: cooldown). */
         COOLDOWN
     }

@@ -7,7 +7,11 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.body.BodyPrefix;
+import io.tokenguard.bootstrap.body.PrefixedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URL;
 import org.apache.http.Header;
@@ -24,6 +28,7 @@ import org.apache.http.client.methods.HttpUriRequest;
 import org.apache.http.client.utils.URIUtils;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
+import org.apache.http.entity.HttpEntityWrapper;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.message.BasicHttpResponse;
 import org.apache.http.protocol.HttpContext;
@@ -74,6 +79,7 @@ public final class GuardedExecution {
                 }
             }
         }
+        int readTimeout = socketTimeoutMillis(client, httpRequest, (HttpContext) context);
         // What the exec chain adds below this hook (see Apache4Credentials): cookies as headers,
         // the client and its context's credential machinery by identity.
         HttpHeaders headers = Apache4Credentials.withCookies(client, (HttpContext) context, uri, headers(httpRequest));
@@ -82,19 +88,40 @@ public final class GuardedExecution {
         }
         TokenHttpRequest tokenRequest = Apache4Credentials.withSources(client, (HttpContext) context,
                 new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri), headers, body,
-                        socketTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE4));
+                        readTimeout, TokenHttpRequest.APACHE4));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
-        // This call's own response, if it went upstream: the client's own object, its body kept in memory.
+        // This call's own response, if it went upstream: the client's own object, its body kept in memory
+        // (or, past the capture limit or the body wait, its first part followed by the live rest).
         CloseableHttpResponse[] own = new CloseableHttpResponse[1];
-        TokenHttpResponse answer = Bridge.exchange(tokenRequest,
-                () -> sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context, own));
+        IOException[] bodyFailure = new IOException[1];
+        BodyBounds bounds = new BodyBounds(guard.captureMaxBytes(), BodyPrefix.waitMillis(guard.bodyWaitMillis(), readTimeout));
+        TokenHttpResponse answer;
+        try {
+            answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target, httpRequest,
+                    (HttpContext) context, bounds, own, bodyFailure));
+        } catch (IOException e) {
+            if (e == bodyFailure[0] && own[0] != null) {
+                // As without the agent: the status and headers, then the body breaks where it broke.
+                return own[0];
+            }
+            if (own[0] != null) {
+                closeQuietly(own[0]);
+            }
+            throw e;
+        }
+        if (answer.truncated() && own[0] == null) {
+            // Only this call's own answer can be a prefix; without its rest it must not reach the app.
+            throw new IOException("TokenGuard lost the rest of the response");
+        }
         if (answer.source() == ResponseSource.UPSTREAM) {
             // Handing back the client's own response leaves nothing to build, so nothing can fail once sent.
             return own[0] != null ? own[0] : toApache(answer);
         }
         try {
             TestFaults.check(TestFaults.SYNTHETIC);
-            return toApache(answer);
+            CloseableHttpResponse served = toApache(answer);
+            release(own[0], httpRequest);
+            return served;
         } catch (Throwable t) {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one; else null, and
@@ -148,8 +175,35 @@ public final class GuardedExecution {
         return b.build();
     }
 
+    /** This call's own response, left unread because another answer is served: its connection goes. */
+    private static void release(CloseableHttpResponse own, HttpRequest request) {
+        if (own != null && own.getEntity() instanceof PrefixedEntity) {
+            closeQuietly(own);
+        }
+    }
+
+    private static void closeQuietly(CloseableHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the failure that matters is already being thrown
+        }
+    }
+
+    /** How much of an answer's body is read before the app gets the status: the capture limit and the body wait. */
+    private static final class BodyBounds {
+        final int limit;
+        final long waitMillis;
+
+        BodyBounds(int limit, long waitMillis) {
+            this.limit = limit;
+            this.waitMillis = waitMillis;
+        }
+    }
+
     private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target, HttpRequest request,
-                                                  HttpContext context, CloseableHttpResponse[] own) throws IOException {
+                                                  HttpContext context, BodyBounds bounds, CloseableHttpResponse[] own,
+                                                  IOException[] bodyFailure) throws IOException {
         CloseableHttpResponse response;
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
@@ -157,33 +211,74 @@ public final class GuardedExecution {
         } finally {
             SENDING_UPSTREAM.remove();
         }
-        TokenHttpResponse answer;
         HttpEntity entity = response.getEntity();
-        byte[] bytes;
+        int status;
+        String reason;
+        HttpHeaders headers;
+        PrefixedEntity streaming;
+        BodyPrefix prefix;
+        InputStream in = null;
         try {
             HttpHeaders.Builder b = HttpHeaders.builder();
             for (Header h : response.getAllHeaders()) {
                 b.add(h.getName(), h.getValue());
             }
-            bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
-            answer = new TokenHttpResponse(response.getStatusLine().getStatusCode(),
-                    response.getStatusLine().getReasonPhrase(), b.build(), bytes, ResponseSource.UPSTREAM);
-        } finally {
-            response.close();
+            headers = b.build();
+            status = response.getStatusLine().getStatusCode();
+            reason = response.getStatusLine().getReasonPhrase();
+            if (entity == null) {
+                response.close();
+                own[0] = response;
+                return new TokenHttpResponse(status, reason, headers, new byte[0], ResponseSource.UPSTREAM);
+            }
+            // Built before a byte is read: if our own class cannot be made, the app gets the untouched response.
+            streaming = new PrefixedEntity(entity);
+        } catch (RuntimeException | LinkageError e) {
+            Bridge.fault("apache4", e);
+            own[0] = response;
+            return new TokenHttpResponse(response.getStatusLine().getStatusCode(), null, HttpHeaders.EMPTY, new byte[0],
+                    ResponseSource.UPSTREAM, true);
         }
         try {
-            if (entity != null) {
-                ByteArrayEntity kept = new ByteArrayEntity(bytes);
-                kept.setContentType(entity.getContentType());
-                kept.setContentEncoding(entity.getContentEncoding());
-                kept.setChunked(entity.isChunked());
-                response.setEntity(kept);
-            }
+            in = entity.getContent();
+            prefix = in == null ? null : BodyPrefix.read(in, bounds.limit, bounds.waitMillis);
+        } catch (IOException | RuntimeException e) {
+            response.close();
+            throw e;
+        }
+        if (prefix == null) {
+            response.close();
+            own[0] = response;
+            return new TokenHttpResponse(status, reason, headers, new byte[0], ResponseSource.UPSTREAM);
+        }
+        byte[] bytes = prefix.bytes();
+        if (prefix.truncated()) {
+            // The rest stays on the connection: the app reads it from the client's own stream and
+            // closing the response releases the connection, as without the agent.
+            response.setEntity(streaming.over(PrefixedInputStream.followedBy(bytes, in)));
+            own[0] = response;
+            return new TokenHttpResponse(status, reason, headers, bytes, ResponseSource.UPSTREAM, true);
+        }
+        if (prefix.failure() != null) {
+            // Reset or read timeout mid-body: the app meets it on its body read, after what had arrived,
+            // and its own close() releases the connection as it would have without the agent.
+            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(bytes, prefix.failure())));
+            own[0] = response;
+            bodyFailure[0] = prefix.failure();
+            throw prefix.failure();
+        }
+        response.close();
+        try {
+            ByteArrayEntity kept = new ByteArrayEntity(bytes);
+            kept.setContentType(entity.getContentType());
+            kept.setContentEncoding(entity.getContentEncoding());
+            kept.setChunked(entity.isChunked());
+            response.setEntity(kept);
             own[0] = response;
         } catch (RuntimeException | LinkageError e) {
             Bridge.fault("apache4", e); // the answer is still served, converted from bytes
         }
-        return answer;
+        return new TokenHttpResponse(status, reason, headers, bytes, ResponseSource.UPSTREAM);
     }
 
     private static CloseableHttpResponse toApache(TokenHttpResponse answer) {
@@ -196,6 +291,55 @@ public final class GuardedExecution {
         ByteArrayEntity entity = new ByteArrayEntity(answer.body(), type == null ? null : ContentType.parse(type));
         r.setEntity(entity);
         return r;
+    }
+
+    /**
+     * The client's own entity (type, encoding, length, chunking as the provider sent them) whose
+     * content is the part the adapter read followed by the live rest, or by the failure that ended
+     * it. Streaming and not repeatable, like the entity it wraps.
+     */
+    private static final class PrefixedEntity extends HttpEntityWrapper {
+        private InputStream content;
+
+        PrefixedEntity(HttpEntity entity) {
+            super(entity);
+        }
+
+        PrefixedEntity over(InputStream stream) {
+            this.content = stream;
+            return this;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return true;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return content;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = getContent()) {
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        }
+
+        @Override
+        @Deprecated
+        public void consumeContent() throws IOException {
+            content.close();
+        }
     }
 
     /** A complete response in memory; closing it has nothing to release. */

@@ -3,7 +3,6 @@ package io.tokenguard.agent.instrument.apache5;
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpHeaders;
-import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.io.ByteArrayOutputStream;
@@ -12,9 +11,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
-import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
-import org.apache.hc.client5.http.async.methods.SimpleResponseConsumer;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.concurrent.BasicFuture;
 import org.apache.hc.core5.concurrent.FutureCallback;
@@ -40,6 +38,8 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * passes untouched), the upstream send is the client's own execute with an equal byte producer, and
  * every answer reaches the caller through its own consumer and callback. No thread waits: the answer is
  * delivered on whichever thread completes the guard's future (a reactor thread for an upstream answer).
+ * The upstream answer is read by an {@link AsyncResponseCapture}: whole when it ends within the capture
+ * limit and the body wait, else the caller's consumer takes the client's own response over as it streams.
  */
 public final class GuardedAsyncExecution {
     private static final ThreadLocal<Boolean> SENDING_UPSTREAM = new ThreadLocal<>();
@@ -84,7 +84,6 @@ public final class GuardedAsyncExecution {
         ContentType type = captured.entity == null || captured.entity.getContentType() == null ? null
                 : ContentType.parse(captured.entity.getContentType());
         CloseableHttpAsyncClient httpClient = (CloseableHttpAsyncClient) client;
-        BasicFuture<Object> answerFuture = new BasicFuture<>((FutureCallback<Object>) callback);
         // What the exec chain adds below this hook (see Apache5Credentials): cookies as headers,
         // the client and its context's credential machinery by identity.
         HttpHeaders headers = Apache5Credentials.withCookies(client, (HttpContext) context, uri,
@@ -93,11 +92,24 @@ public final class GuardedAsyncExecution {
             return null;
         }
         TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
-                new TokenHttpRequest(request.getMethod(), uri.toURL(), headers, body, 0));
+                new TokenHttpRequest(request.getMethod(), uri.toURL(), headers, body, 0, TokenHttpRequest.APACHE5));
+        // Reads at most the capture limit, for at most the body wait, before the caller's consumer gets the response.
+        AsyncResponseCapture own = new AsyncResponseCapture(guard.captureMaxBytes(), guard.bodyWaitMillis());
+        BasicFuture<Object> answerFuture = new BasicFuture<Object>((FutureCallback<Object>) callback) {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                // As the client's own future: cancelling it ends this call's exchange (a body still streaming too).
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    own.cancel();
+                }
+                return cancelled;
+            }
+        };
         Bridge.exchangeAsync(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target, request,
                         captured.entity == null ? null : new BasicAsyncEntityProducer(body, type),
-                        (HandlerFactory<AsyncPushConsumer>) pushHandlerFactory, (HttpContext) context))
-                .whenComplete((answer, error) -> deliver(answer, error, (AsyncResponseConsumer<Object>) consumer,
+                        (HandlerFactory<AsyncPushConsumer>) pushHandlerFactory, (HttpContext) context, own))
+                .whenComplete((answer, error) -> deliver(answer, error, own, (AsyncResponseConsumer<Object>) consumer,
                         (HttpContext) context, answerFuture));
         return (Future) answerFuture;
     }
@@ -167,44 +179,76 @@ public final class GuardedAsyncExecution {
 
     private static CompletableFuture<TokenHttpResponse> sendUpstream(CloseableHttpAsyncClient client, HttpHost target,
             HttpRequest request, BasicAsyncEntityProducer entity, HandlerFactory<AsyncPushConsumer> push,
-            HttpContext context) {
-        CompletableFuture<TokenHttpResponse> result = new CompletableFuture<>();
+            HttpContext context, AsyncResponseCapture capture) {
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
-            client.execute(target, new BasicRequestProducer(request, entity), SimpleResponseConsumer.create(), push,
-                    context, new FutureCallback<SimpleHttpResponse>() {
+            Future<Void> exchange = client.execute(target, new BasicRequestProducer(request, entity), capture, push,
+                    context, new FutureCallback<Void>() {
                         @Override
-                        public void completed(SimpleHttpResponse r) {
-                            HttpHeaders.Builder b = HttpHeaders.builder();
-                            for (Header h : r.getHeaders()) {
-                                b.add(h.getName(), h.getValue());
-                            }
-                            byte[] bytes = r.getBodyBytes();
-                            result.complete(new TokenHttpResponse(r.getCode(), r.getReasonPhrase(), b.build(),
-                                    bytes == null ? new byte[0] : bytes, ResponseSource.UPSTREAM));
+                        public void completed(Void nothing) {
+                            // The capture answered the guard already (whole, or truncated and handed over).
                         }
 
                         @Override
                         public void failed(Exception e) {
-                            result.completeExceptionally(e);
+                            capture.exchangeFailed(e);
                         }
 
                         @Override
                         public void cancelled() {
-                            result.cancel(false);
+                            capture.exchangeCancelled();
                         }
                     });
+            capture.sent(exchange);
         } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+            capture.exchangeFailed(e);
         } finally {
             SENDING_UPSTREAM.remove();
         }
-        return result;
+        return capture.answer();
     }
 
-    /** Feeds the answer through the caller's own consumer, which completes the caller's future and callback. */
-    private static void deliver(TokenHttpResponse answer, Throwable error, AsyncResponseConsumer<Object> consumer,
-                                HttpContext context, BasicFuture<Object> future) {
+    /**
+     * Feeds the answer through the caller's own consumer, which completes the caller's future and
+     * callback: the bytes of a whole answer, or (this call's own answer read only in part, or broken
+     * while read) the client's own response as it streams on.
+     */
+    private static void deliver(TokenHttpResponse answer, Throwable error, AsyncResponseCapture own,
+                                AsyncResponseConsumer<Object> consumer, HttpContext context,
+                                BasicFuture<Object> future) {
+        try {
+            if (error != null && own.brokeWith(unwrapped(error))) {
+                own.handTo(consumer, future);
+                return;
+            }
+            if (error == null && answer.truncated()) {
+                if (own.offered(answer)) {
+                    own.handTo(consumer, future);
+                    return;
+                }
+                // Only this call's own answer can be a prefix; without its rest it must not reach the caller.
+                own.discard();
+                error = new IOException("TokenGuard lost the rest of the response");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Sent already and part of the body read: never sent twice, so the call fails.
+            Bridge.fault("apache5", e);
+            own.discard();
+            error = new IOException("TokenGuard failed while reading the response", e);
+        }
+        // Whatever answers this call, the rest of its own body (if it was left unread) is not needed.
+        own.discard();
+        deliverWhole(answer, error, consumer, context, future);
+    }
+
+    private static Throwable unwrapped(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+    }
+
+    /** Feeds a whole answer (or a failure) through the caller's own consumer, which completes its future and callback. */
+    private static void deliverWhole(TokenHttpResponse answer, Throwable error, AsyncResponseConsumer<Object> consumer,
+                                     HttpContext context, BasicFuture<Object> future) {
         try {
             if (error != null) {
                 Exception e = unwrap(error);
@@ -250,7 +294,7 @@ public final class GuardedAsyncExecution {
     }
 
     private static Exception unwrap(Throwable error) {
-        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        Throwable t = error instanceof CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         return t instanceof Exception ? (Exception) t : new IOException(t);
     }

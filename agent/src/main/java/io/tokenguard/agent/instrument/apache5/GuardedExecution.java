@@ -7,7 +7,11 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.body.BodyPrefix;
+import io.tokenguard.bootstrap.body.PrefixedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -25,6 +29,8 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
+import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -86,6 +92,7 @@ public final class GuardedExecution {
                 return null;
             }
         }
+        long readTimeout = responseTimeoutMillis(client, httpRequest, (HttpContext) context);
         // What the exec chain adds below this hook (see Apache5Credentials): cookies as headers,
         // the client and its context's credential machinery by identity.
         HttpHeaders headers = Apache5Credentials.withCookies(client, (HttpContext) context, uri, headers(httpRequest));
@@ -93,20 +100,42 @@ public final class GuardedExecution {
             return null;
         }
         TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
-                new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers, body,
-                        responseTimeoutMillis(client, httpRequest, (HttpContext) context), TokenHttpRequest.APACHE5));
+                new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers, body, readTimeout,
+                        TokenHttpRequest.APACHE5));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
-        // This call's own response, if it went upstream: the client's own object, its body kept in memory.
+        // This call's own response, if it went upstream: the client's own object, its body kept in memory
+        // (or, past the capture limit or the body wait, its first part followed by the live rest).
         CloseableHttpResponse[] own = new CloseableHttpResponse[1];
-        TokenHttpResponse answer = Bridge.exchange(tokenRequest,
-                () -> sendUpstream(httpClient, (HttpHost) target, httpRequest, (HttpContext) context, own));
+        IOException[] bodyFailure = new IOException[1];
+        int limit = guard.captureMaxBytes();
+        long wait = BodyPrefix.waitMillis(guard.bodyWaitMillis(), readTimeout);
+        TokenHttpResponse answer;
+        try {
+            answer = Bridge.exchange(tokenRequest, () -> sendUpstream(httpClient, (HttpHost) target, httpRequest,
+                    (HttpContext) context, limit, wait, own, bodyFailure));
+        } catch (IOException e) {
+            if (e == bodyFailure[0] && own[0] != null) {
+                // As without the agent: the status and headers, then the body breaks where it broke.
+                return own[0];
+            }
+            if (own[0] != null) {
+                closeQuietly(own[0]);
+            }
+            throw e;
+        }
+        if (answer.truncated() && own[0] == null) {
+            // Only this call's own answer can be a prefix; without its rest it must not reach the app.
+            throw new IOException("TokenGuard lost the rest of the response");
+        }
         if (answer.source() == ResponseSource.UPSTREAM) {
             // Handing back the client's own response leaves nothing to build, so nothing can fail once sent.
             return own[0] != null ? own[0] : toApache(answer);
         }
         try {
             TestFaults.check(TestFaults.SYNTHETIC);
-            return toApache(answer);
+            CloseableHttpResponse served = toApache(answer);
+            release(own[0], httpRequest);
+            return served;
         } catch (Throwable t) {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one; else null, and
@@ -164,8 +193,9 @@ public final class GuardedExecution {
 
     @SuppressWarnings("deprecation")
     private static TokenHttpResponse sendUpstream(CloseableHttpClient client, HttpHost target,
-                                                  ClassicHttpRequest request, HttpContext context,
-                                                  CloseableHttpResponse[] own) throws IOException {
+                                                  ClassicHttpRequest request, HttpContext context, int limit,
+                                                  long waitMillis, CloseableHttpResponse[] own,
+                                                  IOException[] bodyFailure) throws IOException {
         CloseableHttpResponse response;
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
@@ -173,35 +203,136 @@ public final class GuardedExecution {
         } finally {
             SENDING_UPSTREAM.remove();
         }
-        TokenHttpResponse answer;
         HttpEntity entity = response.getEntity();
-        byte[] bytes;
+        HttpHeaders headers;
+        PrefixedEntity streaming;
         try {
             HttpHeaders.Builder b = HttpHeaders.builder();
             for (Header h : response.getHeaders()) {
                 b.add(h.getName(), h.getValue());
             }
-            try {
-                bytes = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
-            } catch (RuntimeException e) {
-                throw new IOException(e);
+            headers = b.build();
+            if (entity == null) {
+                response.close();
+                own[0] = response;
+                return new TokenHttpResponse(response.getCode(), response.getReasonPhrase(), headers, new byte[0],
+                        ResponseSource.UPSTREAM);
             }
-            answer = new TokenHttpResponse(response.getCode(), response.getReasonPhrase(), b.build(), bytes,
-                    ResponseSource.UPSTREAM);
-        } finally {
-            response.close();
+            // Built before a byte is read: if our own class cannot be made, the app gets the untouched response.
+            streaming = new PrefixedEntity(entity);
+        } catch (RuntimeException | LinkageError e) {
+            Bridge.fault("apache5", e);
+            own[0] = response;
+            return new TokenHttpResponse(response.getCode(), null, HttpHeaders.EMPTY, new byte[0],
+                    ResponseSource.UPSTREAM, true);
         }
+        InputStream in;
+        BodyPrefix prefix;
+        try {
+            in = entity.getContent();
+            prefix = in == null ? null : BodyPrefix.read(in, limit, waitMillis);
+        } catch (IOException e) {
+            response.close();
+            throw e;
+        } catch (RuntimeException e) {
+            response.close();
+            throw new IOException(e);
+        }
+        int status = response.getCode();
+        String reason = response.getReasonPhrase();
+        if (prefix == null) {
+            response.close();
+            own[0] = response;
+            return new TokenHttpResponse(status, reason, headers, new byte[0], ResponseSource.UPSTREAM);
+        }
+        byte[] bytes = prefix.bytes();
+        if (prefix.truncated()) {
+            // The rest stays on the connection: the app reads it from the client's own stream, and
+            // closing the response (or its entity) releases the connection, as without the agent.
+            response.setEntity(streaming.over(PrefixedInputStream.followedBy(bytes, in)));
+            own[0] = response;
+            return new TokenHttpResponse(status, reason, headers, bytes, ResponseSource.UPSTREAM, true);
+        }
+        if (prefix.failure() != null) {
+            // Reset or read timeout mid-body: the app meets it on its body read, after what had arrived,
+            // and its own close() releases the connection as it would have without the agent.
+            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(bytes, prefix.failure())));
+            own[0] = response;
+            bodyFailure[0] = prefix.failure();
+            throw prefix.failure();
+        }
+        response.close();
         try {
             // Set after close(): closing the response closes its entity.
-            if (entity != null) {
-                response.setEntity(new ByteArrayEntity(bytes, contentType(entity.getContentType()),
-                        entity.getContentEncoding()));
-            }
+            response.setEntity(new ByteArrayEntity(bytes, contentType(entity.getContentType()),
+                    entity.getContentEncoding()));
             own[0] = response;
         } catch (RuntimeException | LinkageError e) {
             Bridge.fault("apache5", e); // the answer is still served, converted from bytes
         }
-        return answer;
+        return new TokenHttpResponse(status, reason, headers, bytes, ResponseSource.UPSTREAM);
+    }
+
+    /** This call's own response, left unread because another answer is served: its connection goes. */
+    private static void release(CloseableHttpResponse own, ClassicHttpRequest request) {
+        if (own != null && own.getEntity() instanceof PrefixedEntity) {
+            // Closing would read the rest of the body first (to keep the connection): cancel the exchange instead.
+            if (request instanceof Cancellable) {
+                ((Cancellable) request).cancel();
+            }
+            closeQuietly(own);
+        }
+    }
+
+    private static void closeQuietly(CloseableHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the failure that matters is already being thrown
+        }
+    }
+
+    /**
+     * The client's own entity (type, encoding, length, chunking, trailers as the provider sent them)
+     * whose content is the part the adapter read followed by the live rest, or by the failure that
+     * ended it. Closing it closes the entity it wraps, as the client's own close would.
+     */
+    private static final class PrefixedEntity extends HttpEntityWrapper {
+        private InputStream content;
+
+        PrefixedEntity(HttpEntity entity) {
+            super(entity);
+        }
+
+        PrefixedEntity over(InputStream stream) {
+            this.content = stream;
+            return this;
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return false;
+        }
+
+        @Override
+        public boolean isStreaming() {
+            return true;
+        }
+
+        @Override
+        public InputStream getContent() {
+            return content;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            try (InputStream in = content) {
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    out.write(buffer, 0, n);
+                }
+            }
+        }
     }
 
     private static CloseableHttpResponse toApache(TokenHttpResponse answer) throws IOException {

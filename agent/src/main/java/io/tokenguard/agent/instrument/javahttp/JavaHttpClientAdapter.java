@@ -9,6 +9,7 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.body.BodyPrefix;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.SocketTimeoutException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
 /**
@@ -31,7 +33,10 @@ import java.util.concurrent.Flow;
  * Called (through {@link JavaHttpClientHook}) at the top of the JDK's private
  * {@code HttpClientImpl.sendAsync(request, handler, pushPromiseHandler, executor)}, the funnel of both
  * {@code send} and {@code sendAsync}: returns the answer as a future for token requests, or null to
- * let the JDK proceed untouched. Thin: capture, call the guard, hand back a native response.
+ * let the JDK proceed untouched. Thin: capture, call the guard, hand back a native response. The
+ * upstream answer is read by a {@link ResponseBodyCapture}: whole when it ends within the capture limit
+ * and the body wait (then the caller's own BodyHandler runs over the bytes), else the JDK's own response
+ * with the caller's own BodySubscriber fed the part read and the live rest.
  */
 public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
     /** Set while the adapter itself sends the upstream request, so that call is not intercepted again. */
@@ -54,14 +59,16 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
             return null;
         }
         try {
-            return guarded((HttpClient) client, httpRequest, (HttpResponse.BodyHandler<?>) handler, d.captureMaxBytes());
+            return guarded((HttpClient) client, httpRequest, (HttpResponse.BodyHandler<?>) handler, d.captureMaxBytes(),
+                    d.bodyWaitMillis());
         } catch (MalformedURLException e) {
             return null;
         }
     }
 
     private static <T> CompletableFuture<HttpResponse<T>> guarded(HttpClient client, HttpRequest request,
-                                                                  HttpResponse.BodyHandler<T> handler, int limit)
+                                                                  HttpResponse.BodyHandler<T> handler, int limit,
+                                                                  long bodyWaitMillis)
             throws MalformedURLException {
         byte[] body = new byte[0];
         if (request.bodyPublisher().isPresent()) {
@@ -93,35 +100,77 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                 new TokenHttpRequest(request.method(), request.uri().toURL(), headers, body, timeout,
                         TokenHttpRequest.JDKHTTP));
         CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
+        // Reads at most the capture limit, for at most the body wait (never past the request's timeout).
+        ResponseBodyCapture<T> capture = new ResponseBodyCapture<>(limit,
+                BodyPrefix.waitMillis(bodyWaitMillis, timeout), version);
+        // The JDK's own future for this call's upstream send: the app's, when its body streams.
+        List<CompletableFuture<HttpResponse<T>>> sent = new CopyOnWriteArrayList<>();
         // The replay is built only when something is sent: a cache hit never needs it.
-        AsyncUpstream upstream = () -> sendUpstream(client, replayOrOriginal(request, captured), version);
+        AsyncUpstream upstream = () -> sendUpstream(client, replayOrOriginal(request, captured), capture, sent);
         return Bridge.exchangeAsync(tokenRequest, upstream)
-                .handle((answer, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(asHttpClientFailure(error));
-                    }
-                    return answer;
-                })
-                .thenCompose(answer -> {
-                    HttpClient.Version v = version.getNow(
-                            client.version() == null ? HttpClient.Version.HTTP_1_1 : client.version());
-                    if (answer.source() == ResponseSource.UPSTREAM) {
-                        return deliver(request, handler, answer, v);
-                    }
-                    try {
-                        TestFaults.check(TestFaults.SYNTHETIC);
-                        return deliver(request, handler, answer, v);
-                    } catch (Throwable t) {
-                        Bridge.fault("synthetic", t);
-                        if (version.isDone()) {
-                            // This call went upstream already: never send it twice.
-                            return CompletableFuture.failedFuture(
-                                    new IOException("TokenGuard could not build the response", t));
-                        }
-                        // Nothing was sent for this call: it goes upstream itself, as without TokenGuard.
-                        return sendUnguarded(client, replayOrOriginal(request, captured), handler);
-                    }
-                });
+                .handle((answer, error) -> error != null ? failed(error, capture, handler, sent)
+                        : respond(client, request, captured, handler, answer, capture, version, sent))
+                .thenCompose(f -> f);
+    }
+
+    /** The guard's answer failed: the app fails as its client would, where its client would. */
+    private static <T> CompletableFuture<HttpResponse<T>> failed(Throwable error, ResponseBodyCapture<T> capture,
+            HttpResponse.BodyHandler<T> handler, List<CompletableFuture<HttpResponse<T>>> sent) {
+        if (capture.brokeWith(unwrap(error)) && !sent.isEmpty()) {
+            // The body broke while it was read: as without the agent, the app's handler gets the status,
+            // the part that arrived, then the failure (send fails with it for ofByteArray, the body read
+            // for ofInputStream).
+            return handOver(capture, handler, sent.get(0));
+        }
+        capture.discard();
+        return CompletableFuture.failedFuture(asHttpClientFailure(error));
+    }
+
+    private static <T> CompletableFuture<HttpResponse<T>> respond(HttpClient client, HttpRequest request,
+            byte[] captured, HttpResponse.BodyHandler<T> handler, TokenHttpResponse answer,
+            ResponseBodyCapture<T> capture, CompletableFuture<HttpClient.Version> version,
+            List<CompletableFuture<HttpResponse<T>>> sent) {
+        if (answer.truncated()) {
+            if (!capture.offered(answer) || sent.isEmpty()) {
+                // Only this call's own answer can be a prefix; without its rest it must not reach the app.
+                capture.discard();
+                return CompletableFuture.failedFuture(new IOException("TokenGuard lost the rest of the response"));
+            }
+            // The app's own handler over the JDK's own response: the part read, then the live rest.
+            return handOver(capture, handler, sent.get(0));
+        }
+        // Whatever answers this call, the rest of its own body (if it was left unread) is not needed.
+        capture.discard();
+        HttpClient.Version v = version.getNow(client.version() == null ? HttpClient.Version.HTTP_1_1 : client.version());
+        if (answer.source() == ResponseSource.UPSTREAM) {
+            return deliver(request, handler, answer, v);
+        }
+        try {
+            TestFaults.check(TestFaults.SYNTHETIC);
+            return deliver(request, handler, answer, v);
+        } catch (Throwable t) {
+            Bridge.fault("synthetic", t);
+            if (version.isDone()) {
+                // This call went upstream already: never send it twice.
+                return CompletableFuture.failedFuture(new IOException("TokenGuard could not build the response", t));
+            }
+            // Nothing was sent for this call: it goes upstream itself, as without TokenGuard.
+            return sendUnguarded(client, replayOrOriginal(request, captured), handler);
+        }
+    }
+
+    /** The JDK's own response of this call, its body made by the app's own handler from what the capture holds. */
+    private static <T> CompletableFuture<HttpResponse<T>> handOver(ResponseBodyCapture<T> capture,
+            HttpResponse.BodyHandler<T> handler, CompletableFuture<HttpResponse<T>> own) {
+        try {
+            capture.handTo(handler);
+            return own;
+        } catch (Throwable t) {
+            // Sent already, part of the body read: never sent twice, so the call fails.
+            Bridge.fault("jdkhttp", t);
+            capture.discard();
+            return CompletableFuture.failedFuture(new IOException("TokenGuard failed while reading the response", t));
+        }
     }
 
     /**
@@ -162,20 +211,27 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
         }
     }
 
-    private static CompletableFuture<TokenHttpResponse> sendUpstream(HttpClient client, HttpRequest replay,
-                                                                     CompletableFuture<HttpClient.Version> version) {
-        CompletableFuture<HttpResponse<byte[]>> sent;
+    private static <T> CompletableFuture<TokenHttpResponse> sendUpstream(HttpClient client, HttpRequest replay,
+            ResponseBodyCapture<T> capture, List<CompletableFuture<HttpResponse<T>>> sent) {
+        CompletableFuture<HttpResponse<T>> response;
         SENDING_UPSTREAM.set(Boolean.TRUE);
         try {
-            sent = client.sendAsync(replay, HttpResponse.BodyHandlers.ofByteArray());
+            response = client.sendAsync(replay, capture);
         } finally {
             SENDING_UPSTREAM.remove();
         }
-        return sent.thenApply(r -> {
-            version.complete(r.version());
-            return new TokenHttpResponse(r.statusCode(), null, HttpHeaders.of(r.headers().map()), r.body(),
-                    ResponseSource.UPSTREAM);
+        sent.add(response);
+        // A failure before the body (no connection, a timeout before the headers) is the guard's answer too.
+        response.whenComplete((r, error) -> {
+            if (error != null) {
+                capture.failed(unwrap(error));
+            }
         });
+        return capture.answer();
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** Runs the caller's own BodyHandler over the answer, so ofString, ofInputStream, ofLines... all work. */

@@ -7,6 +7,7 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.body.BodyPrefix;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,9 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSink;
 import okio.BufferedSource;
+import okio.Okio;
+import okio.Source;
+import okio.Timeout;
 
 /**
  * OkHttp adapter: the last application interceptor of every OkHttpClient, so the app's own
@@ -104,14 +108,36 @@ public final class GuardingInterceptor implements Interceptor {
             Bridge.fault("okhttp", t);
             return chain.proceed(request);
         }
-        TokenHttpResponse answer = Bridge.exchange(tokenRequest, () -> {
-            Response r = chain.proceed(replay(request, body));
-            own[0] = r;
-            ownAnswer[0] = toToken(r);
-            return ownAnswer[0];
-        });
+        // This call's own response when its body was read only in part (or broke): the app's, as is.
+        Response[] streamed = new Response[1];
+        IOException[] bodyFailure = new IOException[1];
+        int limit = guard.captureMaxBytes();
+        long wait = BodyPrefix.waitMillis(guard.bodyWaitMillis(), chain.readTimeoutMillis());
+        TokenHttpResponse answer;
+        try {
+            answer = Bridge.exchange(tokenRequest, () -> {
+                Response r = chain.proceed(replay(request, body));
+                own[0] = r;
+                ownAnswer[0] = toToken(r, limit, wait, streamed, bodyFailure);
+                return ownAnswer[0];
+            });
+        } catch (IOException e) {
+            if (e == bodyFailure[0] && streamed[0] != null) {
+                // As without the agent: the status and headers, then the body breaks where it broke.
+                return streamed[0];
+            }
+            throw e;
+        }
         if (own[0] != null && answer.source() == ResponseSource.UPSTREAM) {
-            return own(own[0], answer);
+            return ownResponse(own[0], answer, streamed[0]);
+        }
+        if (streamed[0] != null) {
+            // Another answer than this call's own prefix: the rest of its own body is not needed.
+            streamed[0].close();
+        }
+        if (answer.truncated()) {
+            // Only this call's own answer can be a prefix; without its rest it must not reach the app.
+            throw new IOException("TokenGuard lost the rest of the response");
         }
         try {
             TestFaults.check(TestFaults.SYNTHETIC);
@@ -120,8 +146,13 @@ public final class GuardingInterceptor implements Interceptor {
             Bridge.fault("synthetic", t);
             // Fail-open without sending twice: this call's own answer if it has one, else it goes
             // upstream itself, as without TokenGuard.
-            return own[0] != null ? own(own[0], ownAnswer[0]) : chain.proceed(replay(request, body));
+            return own[0] != null ? ownResponse(own[0], ownAnswer[0], null) : chain.proceed(replay(request, body));
         }
+    }
+
+    /** This call's own response: streaming on if its body was read only in part, else re-readable from the bytes. */
+    private static Response ownResponse(Response response, TokenHttpResponse answer, Response streamed) {
+        return streamed != null ? streamed : own(response, answer);
     }
 
     /** The request with its body as repeatable bytes (it was read once already); built only to be sent, never on a cache hit. */
@@ -176,14 +207,49 @@ public final class GuardingInterceptor implements Interceptor {
         return b.build();
     }
 
-    private static TokenHttpResponse toToken(Response r) throws IOException {
+    /**
+     * The answer for the guard: the whole body if it ends within the capture limit and the body wait,
+     * else its first part, and then {@code streamed} holds the response the app reads the rest from.
+     */
+    private static TokenHttpResponse toToken(Response r, int limit, long waitMillis, Response[] streamed,
+                                             IOException[] bodyFailure) throws IOException {
         HttpHeaders.Builder b = HttpHeaders.builder();
         Headers h = r.headers();
         for (int i = 0; i < h.size(); i++) {
             b.add(h.name(i), h.value(i));
         }
         ResponseBody body = r.body();
-        byte[] bytes = body == null ? new byte[0] : body.bytes();
+        if (body == null) {
+            return new TokenHttpResponse(r.code(), r.message(), b.build(), new byte[0], ResponseSource.UPSTREAM);
+        }
+        PrefixedResponseBody prefixed;
+        try {
+            // Built before a byte is read: if our own class cannot be made, the app gets the untouched response.
+            prefixed = new PrefixedResponseBody(body);
+        } catch (LinkageError | RuntimeException e) {
+            Bridge.fault("okhttp", e);
+            streamed[0] = r;
+            return new TokenHttpResponse(r.code(), r.message(), b.build(), new byte[0], ResponseSource.UPSTREAM, true);
+        }
+        BodyPrefix prefix;
+        try {
+            prefix = BodyPrefix.read(body.source().inputStream(), limit, waitMillis);
+        } catch (RuntimeException | Error e) {
+            body.close();
+            throw e;
+        }
+        byte[] bytes = prefix.bytes();
+        if (prefix.truncated()) {
+            streamed[0] = r.newBuilder().body(prefixed.over(bytes, null)).build();
+            return new TokenHttpResponse(r.code(), r.message(), b.build(), bytes, ResponseSource.UPSTREAM, true);
+        }
+        body.close();
+        if (prefix.failure() != null) {
+            // Reset or read timeout mid-body: the app meets it on its body read, after what had arrived.
+            streamed[0] = r.newBuilder().body(prefixed.over(bytes, prefix.failure())).build();
+            bodyFailure[0] = prefix.failure();
+            throw prefix.failure();
+        }
         return new TokenHttpResponse(r.code(), r.message(), b.build(), bytes, ResponseSource.UPSTREAM);
     }
 
@@ -242,6 +308,67 @@ public final class GuardingInterceptor implements Interceptor {
         @Override
         public void writeTo(BufferedSink sink) throws IOException {
             sink.write(bytes);
+        }
+    }
+
+    /**
+     * The client's own body (type and length as the provider sent them) read as the part the adapter
+     * read, then the live rest of the client's own source (its timeout included), or the failure that
+     * ended it. Closing it closes the client's body, which releases the connection.
+     */
+    private static final class PrefixedResponseBody extends ResponseBody {
+        private final ResponseBody original;
+        private final Buffer prefix = new Buffer();
+        private IOException failure;
+        private BufferedSource source;
+
+        PrefixedResponseBody(ResponseBody original) {
+            this.original = original;
+        }
+
+        PrefixedResponseBody over(byte[] read, IOException brokeWith) {
+            prefix.write(read);
+            this.failure = brokeWith;
+            return this;
+        }
+
+        @Override
+        public MediaType contentType() {
+            return original.contentType();
+        }
+
+        @Override
+        public long contentLength() {
+            return original.contentLength();
+        }
+
+        @Override
+        public synchronized BufferedSource source() {
+            if (source == null) {
+                source = Okio.buffer(new Source() {
+                    @Override
+                    public long read(Buffer sink, long byteCount) throws IOException {
+                        if (prefix.size() > 0) {
+                            return prefix.read(sink, Math.min(byteCount, prefix.size()));
+                        }
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        return original.source().read(sink, byteCount);
+                    }
+
+                    @Override
+                    public Timeout timeout() {
+                        return failure != null ? Timeout.NONE : original.source().timeout();
+                    }
+
+                    @Override
+                    public void close() {
+                        original.close();
+                    }
+                });
+            }
+            return source;
         }
     }
 
