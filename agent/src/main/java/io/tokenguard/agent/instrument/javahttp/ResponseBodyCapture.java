@@ -50,9 +50,19 @@ final class ResponseBodyCapture<T> implements HttpResponse.BodyHandler<T> {
         return answer;
     }
 
-    /** The send failed before any body (no connection, a timeout before the headers). */
+    /**
+     * The JDK's future of the send failed. Before any body (no connection, a timeout before the
+     * headers) that is the guard's answer. Once the body subscriber exists it is the body breaking:
+     * the JDK may fail its future before it tells the subscriber (onError), so it is handled as the
+     * subscriber hearing it, whichever comes first; the app then meets it on its body read.
+     */
     void failed(Throwable error) {
-        answer.completeExceptionally(error);
+        Body b = body;
+        if (b != null) {
+            b.onError(error);
+        } else {
+            answer.completeExceptionally(error);
+        }
     }
 
     @Override
@@ -215,7 +225,10 @@ final class ResponseBodyCapture<T> implements HttpResponse.BodyHandler<T> {
             boolean broken = false;
             synchronized (this) {
                 ended = true;
-                error = throwable;
+                // The first word of the failure counts: the JDK's future and the subscriber may both say it.
+                if (error == null) {
+                    error = throwable;
+                }
                 if (state == State.READING) {
                     state = State.BROKEN;
                     broken = true;
@@ -223,7 +236,7 @@ final class ResponseBodyCapture<T> implements HttpResponse.BodyHandler<T> {
                 }
             }
             if (broken) {
-                answer.completeExceptionally(throwable);
+                answer.completeExceptionally(error);
             } else {
                 drain();
             }

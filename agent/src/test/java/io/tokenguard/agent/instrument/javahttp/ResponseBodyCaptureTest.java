@@ -202,6 +202,37 @@ class ResponseBodyCaptureTest {
         assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasRootCauseMessage("connection reset");
     }
 
+    /**
+     * The JDK may fail its send future before it tells the body subscriber (HostileInputIT's
+     * jdk-stream-reset-mid-body met this at random): the body broke either way, and the app meets it
+     * on its body read, whichever word comes first.
+     */
+    @Test
+    void aSendFailureAfterTheHeadersIsTheBodyBreakingWhateverComesFirst() throws Exception {
+        ResponseBodyCapture<InputStream> c = capture(4096, 60_000);
+        HttpResponse.BodySubscriber<InputStream> s = c.apply(INFO);
+        s.onSubscribe(new Upstream());
+        s.onNext(items("{\"acc"));
+        IOException reset = new IOException("connection reset");
+        c.failed(reset);
+        s.onError(new IOException("the subscriber hears it later, wrapped"));
+
+        assertThat(c.answer()).isCompletedExceptionally();
+        assertThat(c.brokeWith(reset)).as("the first word of it").isTrue();
+        c.handTo(HttpResponse.BodyHandlers.ofInputStream());
+        InputStream in = s.getBody().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasRootCauseMessage("connection reset");
+    }
+
+    @Test
+    void aSendFailureBeforeTheHeadersIsTheGuardsAnswer() {
+        ResponseBodyCapture<InputStream> c = capture(4096, 60_000);
+        java.net.ConnectException refused = new java.net.ConnectException("refused");
+        c.failed(refused);
+        assertThat(c.answer()).isCompletedExceptionally();
+        assertThat(c.brokeWith(refused)).isFalse();
+    }
+
     @Test
     void anOfferTheGuardDidNotUseIsDiscardedAndTheConnectionCancelled() throws Exception {
         ResponseBodyCapture<byte[]> c = capture(2, 60_000);
