@@ -52,7 +52,7 @@ public final class Guard {
         this.cooldowns = new Cooldowns(clock, settings.cacheMaxEntries());
         this.shadow = settings.mode() == Mode.OBSERVE ? new ObserveShadow(clock, settings.cacheMaxEntries()) : null;
         this.guardrail = new UpstreamGuardrail(clock, settings.maxUpstreamPerMinute());
-        this.listener.onTokenCache(cache.forMetrics());
+        this.listener.onTokenCache(cache.stats());
     }
 
     /** Entries (settled or in flight) currently held by the token cache. */

@@ -1,7 +1,5 @@
 package io.tokenguard.agent.guard;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
-
 /**
  * The narrow interface through which the guard feeds telemetry. Implementations must be cheap and
  * must not throw; the guard shields itself anyway. Values passed are never secrets.
@@ -51,8 +49,8 @@ public interface GuardListener {
     default void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
     }
 
-    /** The guard's token cache (built with statistics), for size and hit/miss/eviction meters. */
-    default void onTokenCache(AsyncCache<?, ?> cache) {
+    /** The token cache's statistics, whatever store holds it, for size and hit/miss/eviction meters. */
+    default void onTokenCache(TokenCacheStats stats) {
     }
 
     /** An internal fault was swallowed and the request passed through (logged once per stage). */

@@ -1,6 +1,5 @@
 package io.tokenguard.agent.guard;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.tokenguard.bootstrap.TestFaults;
 
 /** Telemetry must never break a request: every call is shielded, faults reported once via onFault. */
@@ -85,10 +84,10 @@ final class SafeListener implements GuardListener {
     }
 
     @Override
-    public void onTokenCache(AsyncCache<?, ?> cache) {
+    public void onTokenCache(TokenCacheStats stats) {
         try {
             TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onTokenCache(cache);
+            delegate.onTokenCache(stats);
         } catch (Throwable t) {
             fault(t);
         }

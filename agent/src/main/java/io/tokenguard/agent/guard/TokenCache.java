@@ -35,7 +35,7 @@ final class TokenCache {
                 .ticker(clock.ticker())
                 // Maintenance on the calling thread: no pool threads of ours inside the host app.
                 .executor(Runnable::run)
-                // Hit, miss and eviction counts for Micrometer's Caffeine binder (a hit: cached or in flight).
+                // Hit, miss, load and eviction counts for the token-cache meters (a hit: cached or in flight).
                 .recordStats()
                 .buildAsync();
     }
@@ -48,9 +48,9 @@ final class TokenCache {
         return cache.get(fingerprint, (key, executor) -> leader);
     }
 
-    /** The cache itself, for the metrics binder only. */
-    AsyncCache<String, Outcome> forMetrics() {
-        return cache;
+    /** Size, hits, misses, loads and evictions, as Caffeine counts them. */
+    TokenCacheStats stats() {
+        return new CaffeineTokenCacheStats(cache);
     }
 
     long size() {

@@ -1,6 +1,5 @@
 package io.tokenguard.agent.telemetry;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -8,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.UserTag;
 import io.tokenguard.agent.guard.GuardListener;
+import io.tokenguard.agent.guard.TokenCacheStats;
 import io.tokenguard.agent.guard.Violation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -138,8 +138,8 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     }
 
     @Override
-    public void onTokenCache(AsyncCache<?, ?> cache) {
-        meters.tokenCache(cache);
+    public void onTokenCache(TokenCacheStats stats) {
+        meters.tokenCache(stats);
     }
 
     @Override
