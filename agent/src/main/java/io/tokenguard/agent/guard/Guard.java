@@ -207,48 +207,68 @@ public final class Guard {
         return r.servedAs(source);
     }
 
-    private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
-            throws IOException {
-        EndpointRule rule = ex.rule;
-        boolean limited = ex.limited();
-        if (limited) {
-            ex.stage = "throttle";
-            TestFaults.fire(testFaults, TestFaults.THROTTLE);
-            Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.cooldownKeys());
-            if (cooldown != null) {
-                long left = cooldown.remainingNanos(clock.nanoTime());
-                ex.violation(listener, cooldown.kind(), Violation.REJECTED, left);
-                ex.record(listener, ResponseSource.LOCAL_COOLDOWN.label());
-                return CompletableFuture.completedFuture(
-                        new Outcome(LocalAnswers.cooldown(cooldown.providerAnswer(), left), 0));
-            }
-            if (rule.limit() != null) {
-                Throttle.Permit permit = throttle.tryAcquire(rule, ex.identity.throttleKeys());
-                ex.permitTaken = permit.granted();
-                if (!permit.granted()) {
-                    if (rule.onLimit() == OnLimit.OBSERVE) {
-                        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
-                    } else if (rule.onLimit() == OnLimit.DELAY) {
-                        return delayThenSend(ex, upstream, permit, callerMayBlock);
-                    } else {
-                        return CompletableFuture.completedFuture(reject(ex, permit));
-                    }
-                }
-            }
-            ex.stage = "guard";
+    /**
+     * The decision ladder below the cache, made once for both modes: is the identity held by a
+     * cooldown, then is it over its limit (a permit is taken here when it is not), else send.
+     * Exempt grants skip both. Enforce mode acts on the step ({@link #lead}), observe mode counts
+     * it ({@link #wouldDo}).
+     */
+    private void decide(Exchange ex) {
+        ex.step = Step.SEND;
+        if (!ex.limited()) {
+            return;
         }
-        return sendAndSettle(ex, upstream, ResponseSource.UPSTREAM.label(), limited);
+        ex.stage = "throttle";
+        TestFaults.fire(testFaults, TestFaults.THROTTLE);
+        Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.cooldownKeys());
+        if (cooldown != null) {
+            ex.cooldown = cooldown;
+            ex.step = Step.COOLDOWN;
+            return;
+        }
+        if (ex.rule.limit() != null) {
+            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKeys());
+            ex.permit = permit;
+            ex.permitTaken = permit.granted();
+            if (!permit.granted()) {
+                ex.step = Step.OVER_LIMIT;
+            }
+        }
     }
 
-    private Outcome reject(Exchange ex, Throttle.Permit permit) {
-        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, permit.waitNanos());
+    /** Enforce mode: the decision acted on, until the outcome is settled. */
+    private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
+            throws IOException {
+        decide(ex);
+        if (ex.step == Step.COOLDOWN) {
+            long left = ex.cooldown.remainingNanos(clock.nanoTime());
+            ex.violation(listener, ex.cooldown.kind(), Violation.REJECTED, left);
+            ex.record(listener, ResponseSource.LOCAL_COOLDOWN.label());
+            return CompletableFuture.completedFuture(
+                    new Outcome(LocalAnswers.cooldown(ex.cooldown.providerAnswer(), left), 0));
+        }
+        if (ex.step == Step.OVER_LIMIT) {
+            if (ex.rule.onLimit() == OnLimit.DELAY) {
+                return delayThenSend(ex, upstream, callerMayBlock);
+            }
+            if (ex.rule.onLimit() != OnLimit.OBSERVE) {
+                return CompletableFuture.completedFuture(reject(ex));
+            }
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, ex.permit.waitNanos());
+        }
+        ex.stage = "guard";
+        return sendAndSettle(ex, upstream, ResponseSource.UPSTREAM.label(), ex.limited());
+    }
+
+    private Outcome reject(Exchange ex) {
+        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, ex.permit.waitNanos());
         ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
-        return new Outcome(LocalAnswers.throttled(ex.rule, permit.waitNanos()), 0);
+        return new Outcome(LocalAnswers.throttled(ex.rule, ex.permit.waitNanos()), 0);
     }
 
     /** Waits for a permit within max-delay and the caller's own timeout; a blocking caller parks, others are scheduled. */
-    private CompletableFuture<Outcome> delayThenSend(Exchange ex, AsyncUpstream upstream, Throttle.Permit permit,
-                                                     boolean callerMayBlock) throws IOException {
+    private CompletableFuture<Outcome> delayThenSend(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
+            throws IOException {
         long max = ex.rule.maxDelay().toNanos();
         if (ex.request.timeoutMillis() > 0) {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
@@ -273,10 +293,10 @@ public final class Guard {
         return acquired.thenCompose(ok -> {
             listener.onThrottleDelay(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart, ok);
             if (!ok) {
-                return CompletableFuture.completedFuture(reject(ex, permit));
+                return CompletableFuture.completedFuture(reject(ex));
             }
             ex.permitTaken = true;
-            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, permit.waitNanos());
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, ex.permit.waitNanos());
             return sendAndSettle(ex, upstream, "delayed", true);
         });
     }
@@ -351,10 +371,18 @@ public final class Guard {
     private CompletableFuture<TokenHttpResponse> observe(Exchange ex, AsyncUpstream upstream) {
         EndpointRule rule = ex.rule;
         String fingerprint = ex.identity.fingerprint();
-        boolean limited = ex.limited();
         String label;
         try {
-            label = wouldDo(ex, fingerprint, limited);
+            ex.stage = "cache";
+            TestFaults.fire(testFaults, TestFaults.CACHE);
+            if (shadow.wouldServeFromCache(fingerprint)) {
+                label = "would_cache";
+            } else if (shadow.inFlight(fingerprint)) {
+                label = "would_coalesce";
+            } else {
+                decide(ex);
+                label = wouldDo(ex);
+            }
             shadow.begin(fingerprint);
         } catch (Throwable t) {
             return stepAside(ex.stage, t, rule, ex.request, upstream);
@@ -372,46 +400,26 @@ public final class Guard {
             }
             ex.record(listener, label);
             try {
-                ResponseVerdict verdict = classifier.classify(rule, response, clock.wallClockMillis());
-                if (verdict.kind() == ResponseVerdict.Kind.CACHEABLE) {
-                    if (!ex.identity.singleUse()) {
-                        shadow.remember(fingerprint, verdict.ttlNanos());
-                    }
-                } else {
-                    backOffIfTold(ex, verdict, response, limited);
-                }
+                // Settled as enforce would settle it: what it would keep, and for how long.
+                shadow.remember(fingerprint, settle(ex, response, ex.limited()).ttlNanos());
             } catch (Throwable t) {
                 listener.onFault("classify", t);
             }
         });
     }
 
-    /** What enforce mode would have done with this request (observe mode); counts would-be violations. */
-    private String wouldDo(Exchange ex, String fingerprint, boolean limited) {
-        ex.stage = "cache";
-        TestFaults.fire(testFaults, TestFaults.CACHE);
-        if (shadow.wouldServeFromCache(fingerprint)) {
-            return "would_cache";
-        }
-        if (shadow.inFlight(fingerprint)) {
-            return "would_coalesce";
-        }
-        if (!limited) {
-            return ResponseSource.UPSTREAM.label();
-        }
-        ex.stage = "throttle";
-        TestFaults.fire(testFaults, TestFaults.THROTTLE);
-        Cooldowns.Cooldown c = cooldowns.current(ex.identity.cooldownKeys());
-        if (c != null) {
-            ex.violation(listener, c.kind(), Violation.OBSERVED, c.remainingNanos(clock.nanoTime()));
+    /**
+     * Observe mode: the decision counted, as enforce would have acted on it (would_throttle for
+     * anything over the limit, whatever on-limit says), a would-be violation as observed.
+     */
+    private String wouldDo(Exchange ex) {
+        if (ex.step == Step.COOLDOWN) {
+            ex.violation(listener, ex.cooldown.kind(), Violation.OBSERVED, ex.cooldown.remainingNanos(clock.nanoTime()));
             return "would_throttle";
         }
-        if (ex.rule.limit() != null) {
-            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKeys());
-            if (!permit.granted()) {
-                ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, permit.waitNanos());
-                return "would_throttle";
-            }
+        if (ex.step == Step.OVER_LIMIT) {
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, ex.permit.waitNanos());
+            return "would_throttle";
         }
         return ResponseSource.UPSTREAM.label();
     }
@@ -434,12 +442,26 @@ public final class Guard {
         }
     }
 
+    /** Where the ladder below the cache ends for one request. */
+    private enum Step {
+        /** The provider told this identity to back off, and the time is not over. */
+        COOLDOWN,
+        /** Over the per-identity limit: rejected, delayed or only counted, as the rule's on-limit says. */
+        OVER_LIMIT,
+        /** Nothing holds it back. */
+        SEND
+    }
+
     /** One request's facts while it is being decided. */
     private final class Exchange {
         final EndpointRule rule;
         final TokenHttpRequest request;
         final TokenRequest parsed;
         RequestIdentity identity;
+        /** What {@link #decide} found: the step, and what it rests on. */
+        Step step;
+        Cooldowns.Cooldown cooldown;
+        Throttle.Permit permit;
         boolean permitTaken;
         /** The stage being decided, named when a fault makes the guard step aside. */
         String stage = "guard";
