@@ -9,6 +9,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The seams between the guard's asynchronous core and its synchronous callers. */
 final class Futures {
@@ -19,6 +22,41 @@ final class Futures {
         CompletableFuture<T> f = new CompletableFuture<>();
         f.completeExceptionally(t);
         return f;
+    }
+
+    /** What the supplier returns, or a failed future if it throws: a store may fail either way. */
+    static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> supplier) {
+        try {
+            return supplier.get();
+        } catch (Throwable t) {
+            return failed(t);
+        }
+    }
+
+    /**
+     * Goes on with f's value or failure (unwrapped): at once when f is done (a store in memory),
+     * after waiting for it on this thread when the caller may block (it sends on this thread next;
+     * uninterruptibly, as a store bounds its own waits), else on the thread that completes f. A
+     * throwing {@code next} fails the returned future, whichever way it ran.
+     */
+    static <T, R> CompletableFuture<R> then(CompletableFuture<T> f, boolean mayBlock,
+                                            BiFunction<? super T, Throwable, CompletableFuture<R>> next) {
+        if (f.isDone() || mayBlock) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = f.join();
+            } catch (Throwable t) {
+                failure = unwrap(t);
+            }
+            try {
+                return next.apply(value, failure);
+            } catch (Throwable t) {
+                return failed(t);
+            }
+        }
+        return f.handle((value, failure) -> next.apply(value, failure == null ? null : unwrap(failure)))
+                .thenCompose(Function.identity());
     }
 
     /** A blocking client's upstream, run inline by the calling thread: the future is done on return. */

@@ -21,7 +21,19 @@ import java.util.concurrent.TimeoutException;
 /**
  * The one place where decisions are made (DESIGN §1): serve from cache, join an identical request
  * in flight, hold back an identity the provider told to back off, apply the per-identity limit,
- * or send upstream once and remember a cacheable answer. Knows nothing of HTTP clients.
+ * or send upstream once and remember a cacheable answer. Knows nothing of HTTP clients, nor how
+ * its stores keep what they hold.
+ *
+ * <p>A request in enforce mode: the answer store (a hit is served at once) → the requests in flight
+ * in this JVM (join one, or lead) → a leader looks into the answer store again (another leader may
+ * have landed in between) → {@link #decide} (cooldown → limit → send) → act → land: a cacheable
+ * answer is put into the answer store before its leader leaves the in-flight table, anything else
+ * leaves first. So no request finds neither an answer nor a leader while one exists, and an
+ * answer that may not be cached reaches only the requests that were already waiting for it.
+ *
+ * <p>Store look-ups are futures. A caller that may block waits for them on its own thread (the
+ * upstream call that may follow is its own and runs there); an asynchronous caller's request goes
+ * on when they complete and never waits. Stores in memory complete at once: then nobody waits.
  */
 public final class Guard {
     private final AgentSettings settings;
@@ -30,9 +42,10 @@ public final class Guard {
     private final IdentityHasher hasher = new IdentityHasher();
     private final CredentialSources credentialSources = new CredentialSources();
     private final ResponseClassifier classifier;
-    private final TokenCache cache;
-    private final Throttle throttle;
-    private final Cooldowns cooldowns;
+    /** What enforce mode decides against and remembers in; observe mode has a shadow of its own. */
+    private final GuardStores stores;
+    private final InFlight inFlight = new InFlight();
+    private final TokenCacheCounters cacheStats;
     private final ObserveShadow shadow;
     private final UpstreamGuardrail guardrail;
     /** TestFaults stages armed by tokenguard.test.fail-stage (tests only); 0 in production. */
@@ -40,35 +53,39 @@ public final class Guard {
     /** Only the opt-in user tag reads the subject's hash per request; otherwise it is not worth an HMAC. */
     private final boolean subjectTagged;
 
+    /** A guard over stores of this JVM alone ({@link GuardStores#inMemory}). */
     public Guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
+        this(settings, clock, listener, GuardStores.inMemory(clock, settings));
+    }
+
+    public Guard(AgentSettings settings, GuardClock clock, GuardListener listener, GuardStores stores) {
         this.settings = settings;
         this.clock = clock;
         this.testFaults = TestFaults.mask(settings.testFailStages());
         this.subjectTagged = settings.userTag() == UserTag.HASHED;
         this.listener = new SafeListener(listener, testFaults);
         this.classifier = new ResponseClassifier(settings.refreshSkew(), settings.captureMaxBytes());
-        this.cache = new TokenCache(clock, settings.cacheMaxEntries());
-        this.throttle = new Throttle(clock, settings.cacheMaxEntries());
-        this.cooldowns = new Cooldowns(clock, settings.cacheMaxEntries());
-        this.shadow = settings.mode() == Mode.OBSERVE ? new ObserveShadow(clock, settings.cacheMaxEntries()) : null;
+        this.stores = stores;
+        this.cacheStats = new TokenCacheCounters(stores.answers, inFlight);
+        this.shadow = settings.mode() == Mode.OBSERVE ? new ObserveShadow(GuardStores.inMemory(clock, settings)) : null;
         this.guardrail = new UpstreamGuardrail(clock, settings.maxUpstreamPerMinute());
-        this.listener.onTokenCache(cache.stats());
+        this.listener.onTokenCache(cacheStats);
     }
 
     /** Entries (settled or in flight) currently held by the token cache. */
     public long cacheSize() {
-        return cache.size();
+        return cacheStats.size();
     }
 
     /** Per-identity rate-limit buckets currently held (bounded like the cache). */
     long throttleSize() {
-        return throttle.size();
+        return stores.permits.size();
     }
 
     /** Runs pending evictions of the cache and the buckets now (Caffeine otherwise does so during later calls). */
     void cleanUp() {
-        cache.cleanUp();
-        throttle.cleanUp();
+        stores.answers.cleanUp();
+        stores.permits.cleanUp();
     }
 
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
@@ -102,12 +119,12 @@ public final class Guard {
         Exchange ex;
         try {
             TestFaults.fire(testFaults, TestFaults.PARSE);
-            ex = new Exchange(rule, request, TokenRequestParser.parse(request));
+            ex = new Exchange(rule, request, TokenRequestParser.parse(request), upstream, callerMayBlock);
             ex.identity = RequestIdentity.of(hasher, credentialSources, rule, request, ex.parsed, settings.identityHeaders());
         } catch (Throwable t) {
             return stepAside("parse", t, rule, request, upstream);
         }
-        return shadow != null ? observe(ex, upstream) : enforce(ex, upstream, callerMayBlock);
+        return shadow != null ? observe(ex) : enforce(ex);
     }
 
     /** The request goes upstream as it is, counted as a pass-through. */
@@ -124,53 +141,130 @@ public final class Guard {
         return passThrough(rule, request, upstream);
     }
 
-    private CompletableFuture<TokenHttpResponse> enforce(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock) {
-        CompletableFuture<Outcome> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome> joined;
-        try {
-            TestFaults.fire(testFaults, TestFaults.CACHE);
-            joined = cache.join(ex.identity.fingerprint(), mine);
-        } catch (Throwable t) {
-            // Should the cache have kept the entry after all, whoever joins it goes their own way.
-            mine.completeExceptionally(SteppedAside.INSTANCE);
-            return stepAside("cache", t, ex.rule, ex.request, upstream);
-        }
-        if (joined != mine) {
-            return follow(ex, joined, callerMayBlock, upstream);
-        }
-        CompletableFuture<Outcome> led;
-        try {
-            led = lead(ex, upstream, callerMayBlock);
-        } catch (Throwable t) {
-            // Fail open before anything was sent: this request, and every request that joined it,
-            // goes upstream on its own, as without TokenGuard.
-            mine.completeExceptionally(SteppedAside.INSTANCE);
-            return stepAside(ex.stage, t, ex.rule, ex.request, upstream);
-        }
-        led.whenComplete((outcome, error) -> {
-            if (error != null) {
-                mine.completeExceptionally(new LeaderFailed(Futures.unwrap(error)));
-            } else if (outcome.response().truncated()) {
-                // Only a prefix, the rest still on the wire for the app that asked: whoever joined
-                // sends their own request, as without TokenGuard.
-                mine.completeExceptionally(SteppedAside.INSTANCE);
-            } else {
-                mine.complete(outcome);
-            }
-        });
-        return led.thenApply(Outcome::response);
+    private CompletableFuture<TokenHttpResponse> stepAside(Exchange ex, Throwable fault) {
+        return stepAside(ex.stage, fault, ex.rule, ex.request, ex.upstream);
     }
 
-    private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined,
-                                                        boolean callerMayBlock, AsyncUpstream upstream) {
+    /** Enforce mode starts in the answer store: a hit is served at once, allocating no stage for it. */
+    private CompletableFuture<TokenHttpResponse> enforce(Exchange ex) {
+        CompletableFuture<Outcome> settled;
+        try {
+            ex.stage = "cache";
+            TestFaults.fire(testFaults, TestFaults.CACHE);
+            settled = stores.answers.get(ex.identity.fingerprint());
+        } catch (Throwable t) {
+            return stepAside(ex, t);
+        }
+        if (!settled.isDone() && !ex.callerMayBlock) {
+            return Futures.then(settled, false, (found, fault) -> fault != null ? stepAside(ex, fault) : unsettled(ex, found));
+        }
+        Outcome found;
+        try {
+            found = settled.join();
+        } catch (Throwable t) {
+            return stepAside(ex, Futures.unwrap(t));
+        }
+        return unsettled(ex, found);
+    }
+
+    /** After the first look-up: served from the store, or joined to the identical request in flight, or leading. */
+    private CompletableFuture<TokenHttpResponse> unsettled(Exchange ex, Outcome found) {
+        if (found != null) {
+            cacheStats.hit();
+            return CompletableFuture.completedFuture(serve(ex, found, true));
+        }
+        String fingerprint = ex.identity.fingerprint();
+        CompletableFuture<Outcome> mine = new CompletableFuture<>();
+        CompletableFuture<Outcome> joined = inFlight.join(fingerprint, mine);
+        if (joined != mine) {
+            cacheStats.hit();
+            return follow(ex, joined);
+        }
+        // Leading. A leader that landed after our look-up put its answer into the store before it
+        // left the table we just joined: look again, or this request would send a duplicate.
+        return Futures.then(Futures.call(() -> stores.answers.get(fingerprint)), ex.callerMayBlock, (again, fault) -> {
+            if (fault != null || again != null) {
+                inFlight.leave(fingerprint, mine);
+                if (fault != null) {
+                    // Whoever joined in the meantime goes its own way, as this request does.
+                    mine.completeExceptionally(SteppedAside.INSTANCE);
+                    return stepAside(ex, fault);
+                }
+                mine.complete(again);
+                cacheStats.hit();
+                return CompletableFuture.completedFuture(serve(ex, again, true));
+            }
+            cacheStats.miss();
+            return lead(ex, mine);
+        });
+    }
+
+    /** This request leads: decided, acted on, and landed for those that joined it. */
+    private CompletableFuture<TokenHttpResponse> lead(Exchange ex, CompletableFuture<Outcome> mine) {
+        ex.stage = "guard";
+        return Futures.then(decide(ex), ex.callerMayBlock, (decided, fault) -> {
+            Throwable failure = fault;
+            if (failure == null) {
+                try {
+                    CompletableFuture<Outcome> led = act(ex);
+                    led.whenComplete((outcome, error) -> land(ex, mine, outcome, error));
+                    return led.thenApply(Outcome::response);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+            // Fail open before anything was sent: this request, and every request that joined it,
+            // goes upstream on its own, as without TokenGuard.
+            inFlight.leave(ex.identity.fingerprint(), mine);
+            cacheStats.failed();
+            mine.completeExceptionally(SteppedAside.INSTANCE);
+            return stepAside(ex, failure);
+        });
+    }
+
+    /**
+     * The leader's outcome reaches those that joined it. A cacheable one goes into the answer store
+     * before the leader leaves the in-flight table; anything else leaves first, so only those
+     * already waiting share it (TTL 0).
+     */
+    private void land(Exchange ex, CompletableFuture<Outcome> mine, Outcome outcome, Throwable error) {
+        String fingerprint = ex.identity.fingerprint();
+        if (error != null || outcome.response().truncated()) {
+            inFlight.leave(fingerprint, mine);
+            cacheStats.failed();
+            // A truncated answer is only a prefix, the rest still on the wire for the app that
+            // asked: whoever joined sends their own request, as without TokenGuard.
+            mine.completeExceptionally(error != null ? new LeaderFailed(Futures.unwrap(error)) : SteppedAside.INSTANCE);
+            return;
+        }
+        if (outcome.ttlNanos() <= 0) {
+            inFlight.leave(fingerprint, mine);
+            cacheStats.settled(false);
+            mine.complete(outcome);
+            return;
+        }
+        cacheStats.settled(true);
+        CompletableFuture<Void> stored = Futures.call(() -> stores.answers.put(fingerprint, outcome));
+        // Those waiting need not wait for the store.
+        mine.complete(outcome);
+        stored.whenComplete((done, failure) -> {
+            if (failure != null) {
+                // The answer was served all the same; the next identical request asks again.
+                listener.onFault("cache", Futures.unwrap(failure));
+            }
+            inFlight.leave(fingerprint, mine);
+        });
+    }
+
+    private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined) {
         boolean settled = joined.isDone();
         if (settled && !joined.isCompletedExceptionally()) {
-            // The cache hit: answered at once, without the copies and stages that waiting needs.
+            // Landed, on its way into the store: answered at once, without the copies and stages that waiting needs.
             return CompletableFuture.completedFuture(serve(ex, joined.join(), true));
         }
         // A copy: a timeout of this follower must never complete the shared entry.
         CompletableFuture<Outcome> view = joined.copy();
-        if (!callerMayBlock) {
+        if (!ex.callerMayBlock) {
             view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
         CompletableFuture<TokenHttpResponse> served = view.handle((outcome, error) -> {
@@ -181,7 +275,7 @@ public final class Guard {
             }
             return serve(ex, outcome, settled);
         });
-        if (callerMayBlock) {
+        if (ex.callerMayBlock) {
             // exchange() sends on the caller's own thread if the leader stepped aside.
             return served;
         }
@@ -190,7 +284,7 @@ public final class Guard {
                 return CompletableFuture.completedFuture(r);
             }
             Throwable cause = Futures.unwrap(error);
-            return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, upstream)
+            return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, ex.upstream)
                     : Futures.<TokenHttpResponse>failed(cause);
         }).thenCompose(f -> f);
     }
@@ -208,38 +302,49 @@ public final class Guard {
     }
 
     /**
-     * The decision ladder below the cache, made once for both modes: is the identity held by a
-     * cooldown, then is it over its limit (a permit is taken here when it is not), else send.
-     * Exempt grants skip both. Enforce mode acts on the step ({@link #lead}), observe mode counts
-     * it ({@link #wouldDo}).
+     * The decision ladder below the cache, made once for both modes, against the request's stores:
+     * is the identity held by a cooldown, then is it over its limit (a permit is taken here when it
+     * is not), else send. Exempt grants skip both. Enforce mode acts on the step ({@link #act}),
+     * observe mode counts it ({@link #wouldDo}). A failed look-up fails the future (stage: throttle).
      */
-    private void decide(Exchange ex) {
+    private CompletableFuture<Exchange> decide(Exchange ex) {
         ex.step = Step.SEND;
         if (!ex.limited()) {
-            return;
+            return CompletableFuture.completedFuture(ex);
         }
-        ex.stage = "throttle";
-        TestFaults.fire(testFaults, TestFaults.THROTTLE);
-        Cooldowns.Cooldown cooldown = cooldowns.current(ex.identity.cooldownKeys());
-        if (cooldown != null) {
-            ex.cooldown = cooldown;
-            ex.step = Step.COOLDOWN;
-            return;
-        }
-        if (ex.rule.limit() != null) {
-            Throttle.Permit permit = throttle.tryAcquire(ex.rule, ex.identity.throttleKeys());
-            ex.permit = permit;
-            ex.permitTaken = permit.granted();
-            if (!permit.granted()) {
-                ex.step = Step.OVER_LIMIT;
+        return Futures.then(Futures.call(() -> {
+            ex.stage = "throttle";
+            TestFaults.fire(testFaults, TestFaults.THROTTLE);
+            return ex.stores.cooldowns.current(ex.identity.cooldownKeys());
+        }), ex.callerMayBlock, (cooldown, fault) -> {
+            if (fault != null) {
+                return Futures.failed(fault);
             }
-        }
+            if (cooldown != null) {
+                ex.cooldown = cooldown;
+                ex.step = Step.COOLDOWN;
+                return CompletableFuture.completedFuture(ex);
+            }
+            if (ex.rule.limit() == null) {
+                return CompletableFuture.completedFuture(ex);
+            }
+            return Futures.then(ex.stores.permits.tryAcquire(ex.rule, ex.identity.throttleKeys()), ex.callerMayBlock,
+                    (permit, refused) -> {
+                        if (refused != null) {
+                            return Futures.failed(refused);
+                        }
+                        ex.permit = permit;
+                        ex.permitTaken = permit.granted();
+                        if (!permit.granted()) {
+                            ex.step = Step.OVER_LIMIT;
+                        }
+                        return CompletableFuture.completedFuture(ex);
+                    });
+        });
     }
 
     /** Enforce mode: the decision acted on, until the outcome is settled. */
-    private CompletableFuture<Outcome> lead(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
-            throws IOException {
-        decide(ex);
+    private CompletableFuture<Outcome> act(Exchange ex) throws IOException {
         if (ex.step == Step.COOLDOWN) {
             long left = ex.cooldown.remainingNanos(clock.nanoTime());
             ex.violation(listener, ex.cooldown.kind(), Violation.REJECTED, left);
@@ -249,7 +354,7 @@ public final class Guard {
         }
         if (ex.step == Step.OVER_LIMIT) {
             if (ex.rule.onLimit() == OnLimit.DELAY) {
-                return delayThenSend(ex, upstream, callerMayBlock);
+                return delayThenSend(ex);
             }
             if (ex.rule.onLimit() != OnLimit.OBSERVE) {
                 return CompletableFuture.completedFuture(reject(ex));
@@ -257,7 +362,7 @@ public final class Guard {
             ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, ex.permit.waitNanos());
         }
         ex.stage = "guard";
-        return sendAndSettle(ex, upstream, ResponseSource.UPSTREAM.label(), ex.limited());
+        return sendAndSettle(ex, ResponseSource.UPSTREAM.label(), ex.limited());
     }
 
     private Outcome reject(Exchange ex) {
@@ -267,28 +372,28 @@ public final class Guard {
     }
 
     /** Waits for a permit within max-delay and the caller's own timeout; a blocking caller parks, others are scheduled. */
-    private CompletableFuture<Outcome> delayThenSend(Exchange ex, AsyncUpstream upstream, boolean callerMayBlock)
-            throws IOException {
+    private CompletableFuture<Outcome> delayThenSend(Exchange ex) throws IOException {
         long max = ex.rule.maxDelay().toNanos();
         if (ex.request.timeoutMillis() > 0) {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
         }
+        PermitStore permits = ex.stores.permits;
         CompletableFuture<Boolean> acquired;
         long waitStart = clock.nanoTime();
-        if (callerMayBlock && ex.request.interruptible()) {
+        if (ex.callerMayBlock && ex.request.interruptible()) {
             try {
                 acquired = CompletableFuture.completedFuture(
-                        throttle.acquireWithin(ex.rule, ex.identity.throttleKeys(), max));
+                        permits.acquireWithin(ex.rule, ex.identity.throttleKeys(), max));
             } catch (InterruptedException e) {
                 throw FollowerFailures.interrupted();
             }
-        } else if (callerMayBlock) {
+        } else if (ex.callerMayBlock) {
             // Like the socket read it delays: an interrupt neither ends the wait nor is lost (on a
             // virtual thread the JDK's own send then fails "Closed by interrupt", as without us).
             acquired = CompletableFuture.completedFuture(
-                    throttle.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKeys(), max));
+                    permits.acquireWithinUninterruptibly(ex.rule, ex.identity.throttleKeys(), max));
         } else {
-            acquired = throttle.acquireLater(ex.rule, ex.identity.throttleKeys(), max, DelayScheduler.get());
+            acquired = permits.acquireLater(ex.rule, ex.identity.throttleKeys(), max, DelayScheduler.get());
         }
         return acquired.thenCompose(ok -> {
             listener.onThrottleDelay(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart, ok);
@@ -297,12 +402,12 @@ public final class Guard {
             }
             ex.permitTaken = true;
             ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, ex.permit.waitNanos());
-            return sendAndSettle(ex, upstream, "delayed", true);
+            return sendAndSettle(ex, "delayed", true);
         });
     }
 
     /** Sends once, then decides what the answer means; a fault after sending never loses the answer. */
-    private CompletableFuture<Outcome> sendAndSettle(Exchange ex, AsyncUpstream upstream, String label, boolean limited) {
+    private CompletableFuture<Outcome> sendAndSettle(Exchange ex, String label, boolean limited) {
         boolean mayReject = settings.onBreach() == OnBreach.REJECT;
         UpstreamGuardrail.Pass pass = guardrail.pass(ex.rule, ex.httpClient(), mayReject);
         if (pass.breached()) {
@@ -310,14 +415,14 @@ public final class Guard {
             if (mayReject) {
                 if (ex.permitTaken) {
                     // Not sent, so not a call the identity's own limit should count.
-                    throttle.refund(ex.rule, ex.identity.throttleKeys());
+                    written("throttle", Futures.call(() -> ex.stores.permits.refund(ex.rule, ex.identity.throttleKeys())));
                 }
                 ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
                 return CompletableFuture.completedFuture(new Outcome(
                         LocalAnswers.guardrail(ex.rule, guardrail.maxFor(ex.rule), pass.retryAfterNanos()), 0));
             }
         }
-        return send(ex.rule, ex.httpClient(), upstream, pass.inWindow()).handle((response, error) -> {
+        return send(ex.rule, ex.httpClient(), ex.upstream, pass.inWindow()).handle((response, error) -> {
             if (error != null) {
                 ex.record(listener, "error");
                 throw new CompletionException(Futures.unwrap(error));
@@ -328,6 +433,15 @@ public final class Guard {
             } catch (Throwable t) {
                 listener.onFault("classify", t);
                 return new Outcome(response, 0);
+            }
+        });
+    }
+
+    /** A store write after the decision: its failure is counted under the stage and changes no answer. */
+    private void written(String stage, CompletableFuture<?> write) {
+        write.whenComplete((done, failure) -> {
+            if (failure != null) {
+                listener.onFault(stage, Futures.unwrap(failure));
             }
         });
     }
@@ -367,32 +481,59 @@ public final class Guard {
         });
     }
 
-    /** Observe mode: every request goes upstream unchanged; count what enforce would have done. */
-    private CompletableFuture<TokenHttpResponse> observe(Exchange ex, AsyncUpstream upstream) {
-        EndpointRule rule = ex.rule;
+    /**
+     * Observe mode: every request goes upstream unchanged; what enforce would have done is counted,
+     * decided by the same ladder against the shadow's own stores.
+     */
+    private CompletableFuture<TokenHttpResponse> observe(Exchange ex) {
         String fingerprint = ex.identity.fingerprint();
-        String label;
+        CompletableFuture<Outcome> settled;
         try {
             ex.stage = "cache";
             TestFaults.fire(testFaults, TestFaults.CACHE);
-            if (shadow.wouldServeFromCache(fingerprint)) {
-                label = "would_cache";
-            } else if (shadow.inFlight(fingerprint)) {
-                label = "would_coalesce";
-            } else {
-                decide(ex);
-                label = wouldDo(ex);
+            settled = ex.stores.answers.get(fingerprint);
+        } catch (Throwable t) {
+            return stepAside(ex, t);
+        }
+        return Futures.then(settled, ex.callerMayBlock, (found, fault) -> {
+            if (fault != null) {
+                return stepAside(ex, fault);
             }
+            if (found != null) {
+                return observed(ex, "would_cache");
+            }
+            if (shadow.inFlight(fingerprint)) {
+                return observed(ex, "would_coalesce");
+            }
+            return Futures.then(decide(ex), ex.callerMayBlock, (decided, failure) -> {
+                String label;
+                try {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    label = wouldDo(ex);
+                } catch (Throwable t) {
+                    return stepAside(ex, t);
+                }
+                return observed(ex, label);
+            });
+        });
+    }
+
+    /** Observe mode sends the request as it is, counted under what enforce would have done. */
+    private CompletableFuture<TokenHttpResponse> observed(Exchange ex, String label) {
+        String fingerprint = ex.identity.fingerprint();
+        try {
             shadow.begin(fingerprint);
         } catch (Throwable t) {
-            return stepAside(ex.stage, t, rule, ex.request, upstream);
+            return stepAside(ex, t);
         }
         // Observe mode never rejects: a guardrail breach is sent and counted.
-        UpstreamGuardrail.Pass pass = guardrail.pass(rule, ex.httpClient(), false);
+        UpstreamGuardrail.Pass pass = guardrail.pass(ex.rule, ex.httpClient(), false);
         if (pass.breached()) {
             ex.breach(listener, Violation.OBSERVED, pass);
         }
-        return send(rule, ex.httpClient(), upstream, pass.inWindow()).whenComplete((response, error) -> {
+        return send(ex.rule, ex.httpClient(), ex.upstream, pass.inWindow()).whenComplete((response, error) -> {
             shadow.end(fingerprint);
             if (error != null) {
                 ex.record(listener, "error");
@@ -400,8 +541,12 @@ public final class Guard {
             }
             ex.record(listener, label);
             try {
-                // Settled as enforce would settle it: what it would keep, and for how long.
-                shadow.remember(fingerprint, settle(ex, response, ex.limited()).ttlNanos());
+                // Settled as enforce would settle it: what it would keep, and for how long. Only
+                // an answer enforce would have asked for: it never sees the others, keeps none of them.
+                long ttl = settle(ex, response, ex.limited()).ttlNanos();
+                if (label.equals(ResponseSource.UPSTREAM.label())) {
+                    shadow.remember(fingerprint, ttl);
+                }
             } catch (Throwable t) {
                 listener.onFault("classify", t);
             }
@@ -437,7 +582,7 @@ public final class Guard {
         backOff = Math.min(backOff, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff);
+            written("throttle", ex.stores.cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
             listener.onCooldownStart(v);
         }
     }
@@ -457,19 +602,28 @@ public final class Guard {
         final EndpointRule rule;
         final TokenHttpRequest request;
         final TokenRequest parsed;
+        final AsyncUpstream upstream;
+        /** A blocking client's thread: it may wait for a store, and sends on itself. */
+        final boolean callerMayBlock;
+        /** What it is decided against: the guard's stores, or in observe mode the shadow's. */
+        final GuardStores stores;
         RequestIdentity identity;
         /** What {@link #decide} found: the step, and what it rests on. */
         Step step;
-        Cooldowns.Cooldown cooldown;
-        Throttle.Permit permit;
+        Cooldown cooldown;
+        Permit permit;
         boolean permitTaken;
         /** The stage being decided, named when a fault makes the guard step aside. */
         String stage = "guard";
 
-        Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed) {
+        Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed, AsyncUpstream upstream,
+                 boolean callerMayBlock) {
             this.rule = rule;
             this.request = request;
             this.parsed = parsed;
+            this.upstream = upstream;
+            this.callerMayBlock = callerMayBlock;
+            this.stores = shadow != null ? shadow.stores() : Guard.this.stores;
         }
 
         String client() {

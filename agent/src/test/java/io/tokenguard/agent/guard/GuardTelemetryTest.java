@@ -69,7 +69,7 @@ class GuardTelemetryTest {
             assertThat(count(m, "tokenguard.requests", "client", "okhttp", "outcome", "throttled")).isEqualTo(1);
             assertThat(count(m, "tokenguard.violations", "endpoint", "eloqua", "client", "okhttp",
                     "kind", "local_limit", "action", "rejected")).isEqualTo(1);
-            // Caffeine's own figures through Micrometer's binder: the two cache answers were hits.
+            // Under the names Micrometer's Caffeine binder gave them: the two cache answers were hits.
             assertThat(m.get("tokenguard.cache.gets").tag("result", "hit").functionCounter().count()).isEqualTo(2);
             assertThat(m.get("tokenguard.cache.gets").tag("result", "miss").functionCounter().count()).isEqualTo(2);
             assertThat(m.find("tokenguard.cache.evictions").functionCounter()).isNotNull();
