@@ -20,15 +20,25 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** sendAsync / enqueue callers: nothing blocks, one upstream call, followers settle with the leader. */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardAsyncTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
     private final AtomicInteger calls = new AtomicInteger();
     private final CompletableFuture<TokenHttpResponse> inFlight = new CompletableFuture<>();
+
+    GuardAsyncTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     private AsyncUpstream pending() {
         return () -> {

@@ -15,17 +15,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What an adapter reports from below its hook: the credential sources a request would use on the
  * wire (compared by identity), and answers it could only read in part (truncated).
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardCredentialSourcesTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
+
+    GuardCredentialSourcesTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     /** equals() says every instance is the same; only identity may count. */
     private static final class Lenient {

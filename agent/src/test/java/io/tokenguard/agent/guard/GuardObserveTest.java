@@ -15,16 +15,25 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardObserveTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
 
+    GuardObserveTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
+
     @Test
     void observeSendsEverythingAndCountsWhatEnforceWouldDo() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(Mode.OBSERVE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.OBSERVE, eloqua), clock, listener);
         for (int i = 0; i < 5; i++) {
             TokenHttpResponse r = guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
             assertThat(r.source()).isEqualTo(ResponseSource.UPSTREAM);
@@ -58,7 +67,7 @@ class GuardObserveTest {
         FakeIdp provider = new FakeIdp();
         Outcomes outcomes = new Outcomes();
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(mode, eloqua), time, outcomes);
+        Guard guard = backEnd.guard(settings(mode, eloqua), time, outcomes);
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), provider.upstream());
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), provider.upstream());
         guard.exchange(eloqua, eloquaPassword("alice", "typo"), provider.upstream());
