@@ -39,7 +39,7 @@ public final class Guard {
     private final AgentSettings settings;
     private final GuardClock clock;
     private final GuardListener listener;
-    private final IdentityHasher hasher = new IdentityHasher();
+    private final IdentityHasher hasher;
     private final CredentialSources credentialSources = new CredentialSources();
     private final ResponseClassifier classifier;
     /** What enforce mode decides against and remembers in; observe mode has a shadow of its own. */
@@ -53,13 +53,19 @@ public final class Guard {
     /** Only the opt-in user tag reads the subject's hash per request; otherwise it is not worth an HMAC. */
     private final boolean subjectTagged;
 
-    /** A guard over stores of this JVM alone ({@link GuardStores#inMemory}). */
+    /** A guard of this JVM alone: stores in memory ({@link GuardStores#inMemory}), a random identity key. */
     public Guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
-        this(settings, clock, listener, GuardStores.inMemory(clock, settings));
+        this(settings, clock, listener, GuardStores.inMemory(clock, settings), IdentityKey.random());
     }
 
-    public Guard(AgentSettings settings, GuardClock clock, GuardListener listener, GuardStores stores) {
+    /**
+     * A guard over these stores, hashing identities under this key: guards that share stores must
+     * share the key, or none of their fingerprints, throttle or cooldown keys agree.
+     */
+    public Guard(AgentSettings settings, GuardClock clock, GuardListener listener, GuardStores stores,
+                 IdentityKey identityKey) {
         this.settings = settings;
+        this.hasher = new IdentityHasher(identityKey);
         this.clock = clock;
         this.testFaults = TestFaults.mask(settings.testFailStages());
         this.subjectTagged = settings.userTag() == UserTag.HASHED;

@@ -310,7 +310,8 @@ class GuardFaultTest {
                     return super.tryAcquire(rule, keys);
                 }
             };
-            return new Guard(settings, clock, listener, new GuardStores(stores.answers, breaking, stores.cooldowns));
+            return new Guard(settings, clock, listener, new GuardStores(stores.answers, breaking, stores.cooldowns),
+                    IdentityKey.random());
         }
     }
 }

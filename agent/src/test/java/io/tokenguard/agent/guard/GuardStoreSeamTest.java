@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The seam between the guard and its stores: the moments at which a request could find neither
- * the settled answer nor the request in flight, observe mode's distance from the configured stores.
- * Each moment is forced by a store that lets another request run at exactly that point.
+ * the settled answer nor the request in flight (each forced by a store that lets another request
+ * run at exactly that point), observe mode's distance from the configured stores, and guards that
+ * share stores, with and without sharing the identity key.
  */
 @ParameterizedClass(name = "store: {0}")
 @MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
@@ -73,7 +74,8 @@ class GuardStoreSeamTest {
                 return found;
             }
         };
-        Guard guard = new Guard(settings, clock, listener, new GuardStores(answers, base.permits, base.cooldowns));
+        Guard guard = new Guard(settings, clock, listener, new GuardStores(answers, base.permits, base.cooldowns),
+                IdentityKey.random());
         List<TokenHttpResponse> leader = new CopyOnWriteArrayList<>();
         afterTheFirstLookUp.set(() -> {
             try {
@@ -107,7 +109,8 @@ class GuardStoreSeamTest {
                 return super.put(fingerprint, outcome);
             }
         };
-        Guard guard = new Guard(settings, clock, listener, new GuardStores(answers, base.permits, base.cooldowns));
+        Guard guard = new Guard(settings, clock, listener, new GuardStores(answers, base.permits, base.cooldowns),
+                IdentityKey.random());
         AtomicReference<CompletableFuture<TokenHttpResponse>> arrived = new AtomicReference<>();
         beforeThePut.set(() -> arrived.set(guard.exchangeAsync(twitter, twitterBearer("app"), async(idp.upstream()))));
 
@@ -124,7 +127,7 @@ class GuardStoreSeamTest {
     /** An answer that may not be cached reaches those already waiting for it, and no one after. */
     @Test
     void anUncacheableAnswerIsSharedOnlyWithThoseAlreadyWaiting() throws Exception {
-        Guard guard = new Guard(settings, clock, listener, base);
+        Guard guard = new Guard(settings, clock, listener, base, IdentityKey.random());
         CompletableFuture<TokenHttpResponse> inFlight = new CompletableFuture<>();
         AsyncUpstream pending = () -> {
             idp.calls.incrementAndGet();
@@ -192,7 +195,7 @@ class GuardStoreSeamTest {
             }
         });
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(Mode.OBSERVE, eloqua), clock, listener, watched);
+        Guard guard = new Guard(settings(Mode.OBSERVE, eloqua), clock, listener, watched, IdentityKey.random());
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         guard.exchange(eloqua, eloquaPassword("alice", "typo"), idp.upstream());
@@ -206,5 +209,52 @@ class GuardStoreSeamTest {
         assertThat(listener.count("would_throttle")).isEqualTo(2);
         assertThat(touched).isEmpty();
         assertThat(guard.cacheSize()).isZero();
+    }
+
+    /** Two guards over one store with one key, as two JVMs of a fleet: what one learnt holds for the other. */
+    @Test
+    void guardsSharingStoresAndKeyShareAnswersLimitsAndCooldowns() throws Exception {
+        EndpointRule eloqua = eloqua(OnLimit.REJECT);
+        AgentSettings limited = settings(Mode.ENFORCE, eloqua);
+        GuardStores shared = backEnd.stores(clock, limited);
+        IdentityKey key = IdentityKey.of("a secret the fleet shares, 32 bytes or more".getBytes());
+        Guard one = new Guard(limited, clock, listener, shared, key);
+        Guard two = new Guard(limited, clock, listener, shared, key);
+
+        assertThat(one.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream()).source())
+                .isEqualTo(ResponseSource.UPSTREAM);
+        assertThat(two.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream()).source())
+                .isEqualTo(ResponseSource.CACHE);
+        assertThat(two.exchange(eloqua, eloquaPassword("alice", "typo"), idp.upstream()).source())
+                .as("alice's permit was taken by the other guard").isEqualTo(ResponseSource.LOCAL_THROTTLE);
+        idp.status = 429;
+        idp.body = "{\"error\":\"too_many_requests\"}";
+        one.exchange(eloqua, eloquaPassword("bob", "bob-pw"), idp.upstream());
+        assertThat(two.exchange(eloqua, eloquaPassword("bob", "again"), idp.upstream()).source())
+                .isEqualTo(ResponseSource.LOCAL_COOLDOWN);
+        assertThat(idp.calls).hasValue(2);
+    }
+
+    /** Under another key the same request has other keys: nothing one guard stored matches for the other. */
+    @Test
+    void guardsWithDifferentKeysShareNothingEvenOverOneStore() throws Exception {
+        EndpointRule eloqua = eloqua(OnLimit.REJECT);
+        AgentSettings limited = settings(Mode.ENFORCE, eloqua);
+        GuardStores shared = backEnd.stores(clock, limited);
+        Guard one = new Guard(limited, clock, listener, shared, IdentityKey.random());
+        Guard two = new Guard(limited, clock, listener, shared, IdentityKey.random());
+
+        one.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
+        assertThat(two.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream()).source())
+                .isEqualTo(ResponseSource.UPSTREAM);
+        assertThat(idp.calls).hasValue(2);
+    }
+
+    @Test
+    void anIdentityKeyIsLongEnoughAndNeverPrinted() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IdentityKey.of(new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes();
+        assertThat(IdentityKey.of(secret).toString()).doesNotContain("0123").isEqualTo("IdentityKey[hidden]");
     }
 }

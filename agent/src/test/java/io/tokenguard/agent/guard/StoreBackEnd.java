@@ -30,9 +30,9 @@ final class StoreBackEnd {
         return factory.apply(clock, settings);
     }
 
-    /** A guard over fresh stores of this back end. */
+    /** A guard over fresh stores of this back end, with an identity key of its own. */
     Guard guard(AgentSettings settings, GuardClock clock, GuardListener listener) {
-        return new Guard(settings, clock, listener, stores(clock, settings));
+        return new Guard(settings, clock, listener, stores(clock, settings), IdentityKey.random());
     }
 
     @Override
