@@ -96,39 +96,40 @@ public final class Guard {
 
     /** For blocking clients: the answer, waiting no longer than the caller's own read timeout. */
     public TokenHttpResponse exchange(EndpointRule rule, TokenHttpRequest request, Upstream upstream) throws IOException {
-        AsyncUpstream inline = Futures.inline(upstream);
         try {
-            return Futures.await(run(rule, request, inline, true), waitMillis(request), request.interruptible());
+            return Futures.await(run(rule, request, upstream, null), waitMillis(request), request.interruptible());
         } catch (SteppedAside leaderSteppedAside) {
             // The request this one joined stepped aside: send it ourselves, on the caller's own thread.
-            return Futures.await(passThrough(rule, request, inline), waitMillis(request), request.interruptible());
+            return Futures.await(passThrough(rule, request, Futures.inline(upstream)), waitMillis(request),
+                    request.interruptible());
         }
     }
 
     /** For asynchronous clients: no thread waits, neither for an identical request nor for a delay. */
     public CompletableFuture<TokenHttpResponse> exchangeAsync(EndpointRule rule, TokenHttpRequest request,
                                                               AsyncUpstream upstream) {
-        return run(rule, request, upstream, false);
+        return run(rule, request, null, upstream);
     }
 
     private long waitMillis(TokenHttpRequest request) {
         return request.timeoutMillis() > 0 ? request.timeoutMillis() : settings.coalesceMaxWait().toMillis();
     }
 
-    private CompletableFuture<TokenHttpResponse> run(EndpointRule rule, TokenHttpRequest request, AsyncUpstream upstream,
-                                                     boolean callerMayBlock) {
+    /** One of blocking (a caller that may block, sending on its own thread) and async is given. */
+    private CompletableFuture<TokenHttpResponse> run(EndpointRule rule, TokenHttpRequest request, Upstream blocking,
+                                                     AsyncUpstream async) {
         if (!"POST".equals(request.method())) {
             // Token requests are POSTs (RFC 6749 §3.2; methods are case-sensitive, RFC 9110 §9.1):
             // anything else is not ours to judge.
-            return passThrough(rule, request, upstream);
+            return passThrough(rule, request, async != null ? async : Futures.inline(blocking));
         }
         Exchange ex;
         try {
             TestFaults.fire(testFaults, TestFaults.PARSE);
-            ex = new Exchange(rule, request, TokenRequestParser.parse(request), upstream, callerMayBlock);
+            ex = new Exchange(rule, request, TokenRequestParser.parse(request), blocking, async);
             ex.identity = RequestIdentity.of(hasher, credentialSources, rule, request, ex.parsed, settings.identityHeaders());
         } catch (Throwable t) {
-            return stepAside("parse", t, rule, request, upstream);
+            return stepAside("parse", t, rule, request, async != null ? async : Futures.inline(blocking));
         }
         return shadow != null ? observe(ex) : enforce(ex);
     }
@@ -136,8 +137,9 @@ public final class Guard {
     /** The request goes upstream as it is, counted as a pass-through. */
     private CompletableFuture<TokenHttpResponse> passThrough(EndpointRule rule, TokenHttpRequest request,
                                                              AsyncUpstream upstream) {
-        return send(rule, request.httpClient(), upstream, -1).whenComplete((r, e) -> listener.onRequest(rule.id(),
-                TokenRequest.GRANT_NONE, request.httpClient(), "-", e == null ? "passthrough" : "error"));
+        return send(rule, request.httpClient(), upstream, -1).whenComplete((r, e) -> listener.onRequest(
+                new RequestEvent(rule.id(), TokenRequest.GRANT_NONE, request.httpClient(), "-",
+                        e == null ? "passthrough" : "error")));
     }
 
     /** A fault in a stage: counted once, and the request goes upstream untouched, as without TokenGuard. */
@@ -148,7 +150,7 @@ public final class Guard {
     }
 
     private CompletableFuture<TokenHttpResponse> stepAside(Exchange ex, Throwable fault) {
-        return stepAside(ex.stage, fault, ex.rule, ex.request, ex.upstream);
+        return stepAside(ex.stage, fault, ex.rule, ex.request, ex.upstream());
     }
 
     /** Enforce mode starts in the answer store: a hit is served at once, allocating no stage for it. */
@@ -161,7 +163,7 @@ public final class Guard {
         } catch (Throwable t) {
             return stepAside(ex, t);
         }
-        if (!settled.isDone() && !ex.callerMayBlock) {
+        if (!settled.isDone() && !ex.callerMayBlock()) {
             return Futures.then(settled, false, (found, fault) -> fault != null ? stepAside(ex, fault) : unsettled(ex, found));
         }
         Outcome found;
@@ -188,7 +190,7 @@ public final class Guard {
         }
         // Leading. A leader that landed after our look-up put its answer into the store before it
         // left the table we just joined: look again, or this request would send a duplicate.
-        return Futures.then(Futures.call(() -> stores.answers.get(fingerprint)), ex.callerMayBlock, (again, fault) -> {
+        return Futures.then(Futures.call(() -> stores.answers.get(fingerprint)), ex.callerMayBlock(), (again, fault) -> {
             if (fault != null || again != null) {
                 inFlight.leave(fingerprint, mine);
                 if (fault != null) {
@@ -208,10 +210,11 @@ public final class Guard {
     /** This request leads: decided, acted on, and landed for those that joined it. */
     private CompletableFuture<TokenHttpResponse> lead(Exchange ex, CompletableFuture<Outcome> mine) {
         ex.stage = "guard";
-        return Futures.then(decide(ex), ex.callerMayBlock, (decided, fault) -> {
+        return Futures.then(decide(ex), ex.callerMayBlock(), (decided, fault) -> {
             Throwable failure = fault;
             if (failure == null) {
                 try {
+                    ex.decision = decided;
                     CompletableFuture<Outcome> led = act(ex);
                     led.whenComplete((outcome, error) -> land(ex, mine, outcome, error));
                     return led.thenApply(Outcome::response);
@@ -270,7 +273,7 @@ public final class Guard {
         }
         // A copy: a timeout of this follower must never complete the shared entry.
         CompletableFuture<Outcome> view = joined.copy();
-        if (!ex.callerMayBlock) {
+        if (!ex.callerMayBlock()) {
             view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
         }
         CompletableFuture<TokenHttpResponse> served = view.handle((outcome, error) -> {
@@ -281,7 +284,7 @@ public final class Guard {
             }
             return serve(ex, outcome, settled);
         });
-        if (ex.callerMayBlock) {
+        if (ex.callerMayBlock()) {
             // exchange() sends on the caller's own thread if the leader stepped aside.
             return served;
         }
@@ -290,7 +293,7 @@ public final class Guard {
                 return CompletableFuture.completedFuture(r);
             }
             Throwable cause = Futures.unwrap(error);
-            return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, ex.upstream)
+            return cause == SteppedAside.INSTANCE ? passThrough(ex.rule, ex.request, ex.upstream())
                     : Futures.<TokenHttpResponse>failed(cause);
         }).thenCompose(f -> f);
     }
@@ -313,68 +316,58 @@ public final class Guard {
      * is not), else send. Exempt grants skip both. Enforce mode acts on the step ({@link #act}),
      * observe mode counts it ({@link #wouldDo}). A failed look-up fails the future (stage: throttle).
      */
-    private CompletableFuture<Exchange> decide(Exchange ex) {
-        ex.step = Step.SEND;
+    private CompletableFuture<Decision> decide(Exchange ex) {
         if (!ex.limited()) {
-            return CompletableFuture.completedFuture(ex);
+            return CompletableFuture.completedFuture(new Decision(Step.SEND, null, null));
         }
         return Futures.then(Futures.call(() -> {
             ex.stage = "throttle";
             TestFaults.fire(testFaults, TestFaults.THROTTLE);
-            return ex.stores.cooldowns.current(ex.identity.cooldownKeys());
-        }), ex.callerMayBlock, (cooldown, fault) -> {
+            return ex.stores().cooldowns.current(ex.identity.cooldownKeys());
+        }), ex.callerMayBlock(), (cooldown, fault) -> {
             if (fault != null) {
                 return Futures.failed(fault);
             }
             if (cooldown != null) {
-                ex.cooldown = cooldown;
-                ex.step = Step.COOLDOWN;
-                return CompletableFuture.completedFuture(ex);
+                return CompletableFuture.completedFuture(new Decision(Step.COOLDOWN, cooldown, null));
             }
             if (ex.rule.limit() == null) {
-                return CompletableFuture.completedFuture(ex);
+                return CompletableFuture.completedFuture(new Decision(Step.SEND, null, null));
             }
-            return Futures.then(ex.stores.permits.tryAcquire(ex.rule, ex.identity.throttleKeys()), ex.callerMayBlock,
-                    (permit, refused) -> {
-                        if (refused != null) {
-                            return Futures.failed(refused);
-                        }
-                        ex.permit = permit;
-                        ex.permitTaken = permit.granted();
-                        if (!permit.granted()) {
-                            ex.step = Step.OVER_LIMIT;
-                        }
-                        return CompletableFuture.completedFuture(ex);
-                    });
+            return Futures.then(ex.stores().permits.tryAcquire(ex.rule, ex.identity.throttleKeys()), ex.callerMayBlock(),
+                    (permit, refused) -> refused != null ? Futures.failed(refused) : CompletableFuture.completedFuture(
+                            new Decision(permit.granted() ? Step.SEND : Step.OVER_LIMIT, null, permit)));
         });
     }
 
     /** Enforce mode: the decision acted on, until the outcome is settled. */
     private CompletableFuture<Outcome> act(Exchange ex) throws IOException {
-        if (ex.step == Step.COOLDOWN) {
-            long left = ex.cooldown.remainingNanos(clock.nanoTime());
-            ex.violation(listener, ex.cooldown.kind(), Violation.REJECTED, left);
+        Decision d = ex.decision;
+        if (d.step == Step.COOLDOWN) {
+            long left = d.cooldown.remainingNanos(clock.nanoTime());
+            ex.violation(listener, d.cooldown.kind(), Violation.REJECTED, left);
             ex.record(listener, ResponseSource.LOCAL_COOLDOWN.label());
             return CompletableFuture.completedFuture(
-                    new Outcome(LocalAnswers.cooldown(ex.cooldown.providerAnswer(), left), 0));
+                    new Outcome(LocalAnswers.cooldown(d.cooldown.providerAnswer(), left), 0));
         }
-        if (ex.step == Step.OVER_LIMIT) {
+        if (d.step == Step.OVER_LIMIT) {
             if (ex.rule.onLimit() == OnLimit.DELAY) {
                 return delayThenSend(ex);
             }
             if (ex.rule.onLimit() != OnLimit.OBSERVE) {
                 return CompletableFuture.completedFuture(reject(ex));
             }
-            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, ex.permit.waitNanos());
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, d.permit.waitNanos());
         }
         ex.stage = "guard";
         return sendAndSettle(ex, ResponseSource.UPSTREAM.label(), ex.limited());
     }
 
     private Outcome reject(Exchange ex) {
-        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, ex.permit.waitNanos());
+        long wait = ex.decision.permit.waitNanos();
+        ex.violation(listener, Violation.LOCAL_LIMIT, Violation.REJECTED, wait);
         ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
-        return new Outcome(LocalAnswers.throttled(ex.rule, ex.permit.waitNanos()), 0);
+        return new Outcome(LocalAnswers.throttled(ex.rule, wait), 0);
     }
 
     /** Waits for a permit within max-delay and the caller's own timeout; a blocking caller parks, others are scheduled. */
@@ -383,17 +376,17 @@ public final class Guard {
         if (ex.request.timeoutMillis() > 0) {
             max = Math.min(max, TimeUnit.MILLISECONDS.toNanos(ex.request.timeoutMillis()));
         }
-        PermitStore permits = ex.stores.permits;
+        PermitStore permits = ex.stores().permits;
         CompletableFuture<Boolean> acquired;
         long waitStart = clock.nanoTime();
-        if (ex.callerMayBlock && ex.request.interruptible()) {
+        if (ex.callerMayBlock() && ex.request.interruptible()) {
             try {
                 acquired = CompletableFuture.completedFuture(
                         permits.acquireWithin(ex.rule, ex.identity.throttleKeys(), max));
             } catch (InterruptedException e) {
                 throw FollowerFailures.interrupted();
             }
-        } else if (ex.callerMayBlock) {
+        } else if (ex.callerMayBlock()) {
             // Like the socket read it delays: an interrupt neither ends the wait nor is lost (on a
             // virtual thread the JDK's own send then fails "Closed by interrupt", as without us).
             acquired = CompletableFuture.completedFuture(
@@ -402,12 +395,13 @@ public final class Guard {
             acquired = permits.acquireLater(ex.rule, ex.identity.throttleKeys(), max, DelayScheduler.get());
         }
         return acquired.thenCompose(ok -> {
-            listener.onThrottleDelay(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart, ok);
+            listener.onThrottleDelay(new ThrottleDelayEvent(ex.rule.id(), ex.httpClient(), clock.nanoTime() - waitStart,
+                    ok));
             if (!ok) {
                 return CompletableFuture.completedFuture(reject(ex));
             }
-            ex.permitTaken = true;
-            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, ex.permit.waitNanos());
+            ex.decision.permitTaken = true;
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.DELAYED, ex.decision.permit.waitNanos());
             return sendAndSettle(ex, "delayed", true);
         });
     }
@@ -419,16 +413,16 @@ public final class Guard {
         if (pass.breached()) {
             ex.breach(listener, mayReject ? Violation.REJECTED : Violation.OBSERVED, pass);
             if (mayReject) {
-                if (ex.permitTaken) {
+                if (ex.decision.permitTaken) {
                     // Not sent, so not a call the identity's own limit should count.
-                    written("throttle", Futures.call(() -> ex.stores.permits.refund(ex.rule, ex.identity.throttleKeys())));
+                    written("throttle", Futures.call(() -> ex.stores().permits.refund(ex.rule, ex.identity.throttleKeys())));
                 }
                 ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
                 return CompletableFuture.completedFuture(new Outcome(
                         LocalAnswers.guardrail(ex.rule, guardrail.maxFor(ex.rule), pass.retryAfterNanos()), 0));
             }
         }
-        return send(ex.rule, ex.httpClient(), ex.upstream, pass.inWindow()).handle((response, error) -> {
+        return send(ex.rule, ex.httpClient(), ex.upstream(), pass.inWindow()).handle((response, error) -> {
             if (error != null) {
                 ex.record(listener, "error");
                 throw new CompletionException(Futures.unwrap(error));
@@ -482,7 +476,8 @@ public final class Guard {
             sent = Futures.failed(t);
         }
         return sent.thenApply(response -> {
-            listener.onUpstream(rule.id(), httpClient, response.status(), clock.nanoTime() - start, inWindow);
+            listener.onUpstream(new UpstreamEvent(rule.id(), httpClient, response.status(), clock.nanoTime() - start,
+                    inWindow));
             return response;
         });
     }
@@ -497,11 +492,11 @@ public final class Guard {
         try {
             ex.stage = "cache";
             TestFaults.fire(testFaults, TestFaults.CACHE);
-            settled = ex.stores.answers.get(fingerprint);
+            settled = ex.stores().answers.get(fingerprint);
         } catch (Throwable t) {
             return stepAside(ex, t);
         }
-        return Futures.then(settled, ex.callerMayBlock, (found, fault) -> {
+        return Futures.then(settled, ex.callerMayBlock(), (found, fault) -> {
             if (fault != null) {
                 return stepAside(ex, fault);
             }
@@ -511,13 +506,13 @@ public final class Guard {
             if (shadow.inFlight(fingerprint)) {
                 return observed(ex, "would_coalesce");
             }
-            return Futures.then(decide(ex), ex.callerMayBlock, (decided, failure) -> {
+            return Futures.then(decide(ex), ex.callerMayBlock(), (decided, failure) -> {
                 String label;
                 try {
                     if (failure != null) {
                         throw failure;
                     }
-                    label = wouldDo(ex);
+                    label = wouldDo(ex, decided);
                 } catch (Throwable t) {
                     return stepAside(ex, t);
                 }
@@ -539,7 +534,7 @@ public final class Guard {
         if (pass.breached()) {
             ex.breach(listener, Violation.OBSERVED, pass);
         }
-        return send(ex.rule, ex.httpClient(), ex.upstream, pass.inWindow()).whenComplete((response, error) -> {
+        return send(ex.rule, ex.httpClient(), ex.upstream(), pass.inWindow()).whenComplete((response, error) -> {
             shadow.end(fingerprint);
             if (error != null) {
                 ex.record(listener, "error");
@@ -563,13 +558,13 @@ public final class Guard {
      * Observe mode: the decision counted, as enforce would have acted on it (would_throttle for
      * anything over the limit, whatever on-limit says), a would-be violation as observed.
      */
-    private String wouldDo(Exchange ex) {
-        if (ex.step == Step.COOLDOWN) {
-            ex.violation(listener, ex.cooldown.kind(), Violation.OBSERVED, ex.cooldown.remainingNanos(clock.nanoTime()));
+    private String wouldDo(Exchange ex, Decision d) {
+        if (d.step == Step.COOLDOWN) {
+            ex.violation(listener, d.cooldown.kind(), Violation.OBSERVED, d.cooldown.remainingNanos(clock.nanoTime()));
             return "would_throttle";
         }
-        if (ex.step == Step.OVER_LIMIT) {
-            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, ex.permit.waitNanos());
+        if (d.step == Step.OVER_LIMIT) {
+            ex.violation(listener, Violation.LOCAL_LIMIT, Violation.OBSERVED, d.permit.waitNanos());
             return "would_throttle";
         }
         return ResponseSource.UPSTREAM.label();
@@ -588,7 +583,7 @@ public final class Guard {
         backOff = Math.min(backOff, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            written("throttle", ex.stores.cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
+            written("throttle", ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
             listener.onCooldownStart(v);
         }
     }
@@ -603,33 +598,63 @@ public final class Guard {
         SEND
     }
 
-    /** One request's facts while it is being decided. */
+    /** What {@link #decide} found for one request, and what it rests on. */
+    private static final class Decision {
+        final Step step;
+        /** COOLDOWN: the one in force. */
+        final Cooldown cooldown;
+        /** OVER_LIMIT: how long until a permit; SEND after a limit: granted. */
+        final Permit permit;
+        /** A permit was taken for this request (given back if it then is not sent). */
+        boolean permitTaken;
+
+        Decision(Step step, Cooldown cooldown, Permit permit) {
+            this.step = step;
+            this.cooldown = cooldown;
+            this.permit = permit;
+            this.permitTaken = permit != null && permit.granted();
+        }
+    }
+
+    /**
+     * One request's facts while it is being decided. Built for every request, cache hits included:
+     * what only a miss needs (the decision, a blocking caller's upstream as an asynchronous one)
+     * is made when needed, not here.
+     */
     private final class Exchange {
         final EndpointRule rule;
         final TokenHttpRequest request;
         final TokenRequest parsed;
-        final AsyncUpstream upstream;
-        /** A blocking client's thread: it may wait for a store, and sends on itself. */
-        final boolean callerMayBlock;
-        /** What it is decided against: the guard's stores, or in observe mode the shadow's. */
-        final GuardStores stores;
+        /** Exactly one is set: a blocking caller's upstream (it sends on its own thread), or an asynchronous one. */
+        private final Upstream blocking;
+        private final AsyncUpstream async;
         RequestIdentity identity;
-        /** What {@link #decide} found: the step, and what it rests on. */
-        Step step;
-        Cooldown cooldown;
-        Permit permit;
-        boolean permitTaken;
+        /** Set once decided, for a leader (enforce mode). */
+        Decision decision;
         /** The stage being decided, named when a fault makes the guard step aside. */
         String stage = "guard";
 
-        Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed, AsyncUpstream upstream,
-                 boolean callerMayBlock) {
+        Exchange(EndpointRule rule, TokenHttpRequest request, TokenRequest parsed, Upstream blocking,
+                 AsyncUpstream async) {
             this.rule = rule;
             this.request = request;
             this.parsed = parsed;
-            this.upstream = upstream;
-            this.callerMayBlock = callerMayBlock;
-            this.stores = shadow != null ? shadow.stores() : Guard.this.stores;
+            this.blocking = blocking;
+            this.async = async;
+        }
+
+        /** A blocking client's thread: it may wait for a store, and sends on itself. */
+        boolean callerMayBlock() {
+            return blocking != null;
+        }
+
+        AsyncUpstream upstream() {
+            return async != null ? async : Futures.inline(blocking);
+        }
+
+        /** What it is decided against: the guard's stores, or in observe mode the shadow's. */
+        GuardStores stores() {
+            return shadow != null ? shadow.stores() : Guard.this.stores;
         }
 
         String client() {
@@ -654,7 +679,8 @@ public final class Guard {
         }
 
         void record(GuardListener l, String outcome) {
-            l.onRequest(rule.id(), parsed.grantTag(), httpClient(), subjectTagged ? identity.subjectHash() : "-", outcome);
+            l.onRequest(new RequestEvent(rule.id(), parsed.grantTag(), httpClient(),
+                    subjectTagged ? identity.subjectHash() : "-", outcome));
         }
 
         Violation violation(GuardListener l, String kind, String action, long retryAfterNanos) {

@@ -238,7 +238,7 @@ class GuardCoalescingTest {
     void faultInsideTheGuardFailsOpenAndReleasesFollowers() throws Exception {
         GuardListener exploding = new GuardListener() {
             @Override
-            public void onUpstream(String endpoint, int status, long durationNanos) {
+            public void onUpstream(UpstreamEvent call) {
                 throw new IllegalStateException("telemetry broke");
             }
         };

@@ -252,8 +252,8 @@ class GuardFaultTest {
         final List<Violation> violations = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onRequest(String endpoint, String grant, String client, String outcome) {
-            outcomes.add(outcome);
+        public void onRequest(RequestEvent request) {
+            outcomes.add(request.outcome());
         }
 
         @Override

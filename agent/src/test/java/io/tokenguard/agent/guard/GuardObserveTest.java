@@ -56,8 +56,8 @@ class GuardObserveTest {
         final List<String> seen = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
-            seen.add(outcome);
+        public void onRequest(RequestEvent request) {
+            seen.add(request.outcome());
         }
     }
 
