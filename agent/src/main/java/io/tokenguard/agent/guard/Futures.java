@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
@@ -57,6 +59,19 @@ final class Futures {
         }
         return f.handle((value, failure) -> next.apply(value, failure == null ? null : unwrap(failure)))
                 .thenCompose(Function.identity());
+    }
+
+    /**
+     * f, failed with a TimeoutException unless done within millis: CompletableFuture.orTimeout on
+     * the given timer instead of the JDK's own timer thread; the deadline is dropped once f is done.
+     */
+    static <T> CompletableFuture<T> orTimeout(CompletableFuture<T> f, long millis, ScheduledExecutorService timer) {
+        if (!f.isDone()) {
+            ScheduledFuture<?> deadline = timer.schedule(() -> f.completeExceptionally(new TimeoutException()), millis,
+                    TimeUnit.MILLISECONDS);
+            f.whenComplete((value, failure) -> deadline.cancel(false));
+        }
+        return f;
     }
 
     /** A blocking client's upstream, run inline by the calling thread: the future is done on return. */

@@ -274,7 +274,7 @@ public final class Guard {
         // A copy: a timeout of this follower must never complete the shared entry.
         CompletableFuture<Outcome> view = joined.copy();
         if (!ex.callerMayBlock()) {
-            view = view.orTimeout(waitMillis(ex.request), TimeUnit.MILLISECONDS);
+            view = Futures.orTimeout(view, waitMillis(ex.request), DelayScheduler.get());
         }
         CompletableFuture<TokenHttpResponse> served = view.handle((outcome, error) -> {
             if (error != null) {

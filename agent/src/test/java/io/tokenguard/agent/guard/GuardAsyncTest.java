@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,6 +99,23 @@ class GuardAsyncTest {
         inFlight.complete(ok());
         assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(calls).hasValue(1);
+    }
+
+    /** One timer keeps every wait: the deadline fires on the guard's own thread, not on one the JDK starts. */
+    @Test
+    void aFollowersDeadlineIsKeptByTheGuardsOneTimer() throws Exception {
+        CompletableFuture<TokenHttpResponse> leader = guard.exchangeAsync(twitter, twitterBearer("app"), pending());
+        CompletableFuture<TokenHttpResponse> impatient = guard.exchangeAsync(twitter, post(TWITTER_URL,
+                basic("app", "app-secret"), "application/x-www-form-urlencoded;charset=UTF-8",
+                "grant_type=client_credentials", 300), pending());
+        AtomicReference<String> endedOn = new AtomicReference<>();
+        impatient.whenComplete((r, e) -> endedOn.set(Thread.currentThread().getName()));
+
+        assertThat(causeOf(impatient)).isInstanceOf(SocketTimeoutException.class);
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endedOn.get() != null);
+        assertThat(endedOn.get()).isEqualTo("tokenguard-delay");
+        inFlight.complete(ok());
+        assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
 
     @Test
