@@ -256,13 +256,8 @@ public final class Guard {
         CompletableFuture<Void> stored = Futures.call(() -> stores.answers.put(fingerprint, outcome));
         // Those waiting need not wait for the store.
         mine.complete(outcome);
-        stored.whenComplete((done, failure) -> {
-            if (failure != null) {
-                // The answer was served all the same; the next identical request asks again.
-                listener.onFault("cache", Futures.unwrap(failure));
-            }
-            inFlight.leave(fingerprint, mine);
-        });
+        // The answer was served all the same if storing it failed; the next identical request asks again.
+        written(ex, "cache", stored).whenComplete((done, failure) -> inFlight.leave(fingerprint, mine));
     }
 
     private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined) {
@@ -415,7 +410,8 @@ public final class Guard {
             if (mayReject) {
                 if (ex.decision.permitTaken) {
                     // Not sent, so not a call the identity's own limit should count.
-                    written("throttle", Futures.call(() -> ex.stores().permits.refund(ex.rule, ex.identity.throttleKeys())));
+                    written(ex, "throttle",
+                            Futures.call(() -> ex.stores().permits.refund(ex.rule, ex.identity.throttleKeys())));
                 }
                 ex.record(listener, ResponseSource.LOCAL_THROTTLE.label());
                 return CompletableFuture.completedFuture(new Outcome(
@@ -437,9 +433,20 @@ public final class Guard {
         });
     }
 
-    /** A store write after the decision: its failure is counted under the stage and changes no answer. */
-    private void written(String stage, CompletableFuture<?> write) {
-        write.whenComplete((done, failure) -> {
+    /**
+     * A store write after the decision: its failure is counted under the stage and changes no
+     * answer. A blocking caller waits for it, so that its next request finds what this one wrote
+     * (as it would in memory); an asynchronous caller does not.
+     */
+    private CompletableFuture<?> written(Exchange ex, String stage, CompletableFuture<?> write) {
+        if (ex.callerMayBlock() && !write.isDone()) {
+            try {
+                write.join();
+            } catch (Throwable failedBelow) {
+                // Reported below.
+            }
+        }
+        return write.whenComplete((done, failure) -> {
             if (failure != null) {
                 listener.onFault(stage, Futures.unwrap(failure));
             }
@@ -577,13 +584,13 @@ public final class Guard {
         }
         String kind = verdict.kind() == ResponseVerdict.Kind.LOCKOUT
                 ? Violation.UPSTREAM_LOCKOUT : Violation.UPSTREAM_RATE_LIMITED;
-        long backOff = verdict.retryAfterNanos() >= 0 ? verdict.retryAfterNanos() : ex.rule.cooldown().toNanos();
+        long told = verdict.retryAfterNanos() >= 0 ? verdict.retryAfterNanos() : ex.rule.cooldown().toNanos();
         // No one answer holds anything longer than cooldown.max: a provider's (or a spoofed)
         // Retry-After of a day would otherwise refuse the identity all day.
-        backOff = Math.min(backOff, settings.cooldownMax().toNanos());
+        long backOff = Math.min(told, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            written("throttle", ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
+            written(ex, "throttle", ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
             listener.onCooldownStart(v);
         }
     }

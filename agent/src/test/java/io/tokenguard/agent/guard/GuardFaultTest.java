@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,7 +156,6 @@ class GuardFaultTest {
         };
 
         Future<TokenHttpResponse> leader = pool.submit(() -> {
-            blocking.leader = Thread.currentThread();
             return guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), counted);
         });
         blocking.leaderInThrottle.await(5, TimeUnit.SECONDS);
@@ -182,7 +182,6 @@ class GuardFaultTest {
         Guard guard = blocking.guard();
 
         Future<CompletableFuture<TokenHttpResponse>> leader = pool.submit(() -> {
-            blocking.leader = Thread.currentThread();
             return guard.exchangeAsync(eloqua, eloquaPassword("alice", "alice-pw"), async(idp));
         });
         blocking.leaderInThrottle.await(5, TimeUnit.SECONDS);
@@ -283,14 +282,14 @@ class GuardFaultTest {
     }
 
     /**
-     * The back end's stores with a permit store that, on the leader's thread only, waits until the
-     * test lets it go and then breaks: a real fault in the throttle stage while another request has
-     * joined the leader, whatever store is under it.
+     * The back end's stores with a permit store whose first answer waits until the test lets it go
+     * and then is a failure: a real fault in the throttle stage while another request has joined
+     * the leader, whatever store is under it (a blocking leader waits for it on its own thread).
      */
     private final class BlockingPermits {
         final CountDownLatch leaderInThrottle = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        volatile Thread leader;
+        private final AtomicBoolean first = new AtomicBoolean(true);
 
         Guard guard() {
             AgentSettings settings = AgentSettings.builder().rule(eloqua).build();
@@ -298,16 +297,20 @@ class GuardFaultTest {
             PermitStore breaking = new ForwardingStores.Permits(stores.permits) {
                 @Override
                 public CompletableFuture<Permit> tryAcquire(EndpointRule rule, List<String> keys) {
-                    if (Thread.currentThread() == leader) {
-                        leaderInThrottle.countDown();
+                    if (!first.getAndSet(false)) {
+                        return super.tryAcquire(rule, keys);
+                    }
+                    CompletableFuture<Permit> broken = new CompletableFuture<>();
+                    leaderInThrottle.countDown();
+                    new Thread(() -> {
                         try {
                             release.await(5, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        throw new IllegalStateException("rate-limit store broke");
-                    }
-                    return super.tryAcquire(rule, keys);
+                        broken.completeExceptionally(new IllegalStateException("rate-limit store broke"));
+                    }, "permit-store").start();
+                    return broken;
                 }
             };
             return new Guard(settings, clock, listener, new GuardStores(stores.answers, breaking, stores.cooldowns),

@@ -11,6 +11,9 @@ import java.util.stream.Stream;
  */
 final class StoreBackEnd {
     static final StoreBackEnd IN_MEMORY = new StoreBackEnd("in-memory", GuardStores::inMemory);
+    /** In memory behind futures that complete later, elsewhere: what a remote store's look-ups are like. */
+    static final StoreBackEnd DEFERRED = new StoreBackEnd("deferred",
+            (clock, settings) -> DeferredStores.of(GuardStores.inMemory(clock, settings)));
 
     private final String name;
     private final BiFunction<GuardClock, AgentSettings, GuardStores> factory;
@@ -22,7 +25,7 @@ final class StoreBackEnd {
 
     /** Every back end the guard tests run over. */
     static Stream<StoreBackEnd> all() {
-        return Stream.of(IN_MEMORY);
+        return Stream.of(IN_MEMORY, DEFERRED);
     }
 
     /** Fresh stores, empty, timed by this clock (a shared back end would be cleared here). */
