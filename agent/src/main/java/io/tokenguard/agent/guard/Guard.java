@@ -590,8 +590,12 @@ public final class Guard {
         long backOff = Math.min(told, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            written(ex, "throttle", ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff));
-            listener.onCooldownStart(v);
+            CompletableFuture<?> started = written(ex, "throttle",
+                    Futures.call(() -> ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff)));
+            if (!started.isCompletedExceptionally()) {
+                // Announced unless known to have failed (an asynchronous caller does not wait to know).
+                listener.onCooldownStart(v);
+            }
         }
     }
 
