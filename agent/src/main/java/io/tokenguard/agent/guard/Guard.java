@@ -164,7 +164,8 @@ public final class Guard {
             return stepAside(ex, t);
         }
         if (!settled.isDone() && !ex.callerMayBlock()) {
-            return Futures.then(settled, false, (found, fault) -> fault != null ? stepAside(ex, fault) : unsettled(ex, found));
+            return Futures.then(settled, false,
+                    (found, fault) -> fault != null ? stepAside(ex, fault) : afterLookUp(ex, found));
         }
         Outcome found;
         try {
@@ -172,11 +173,11 @@ public final class Guard {
         } catch (Throwable t) {
             return stepAside(ex, Futures.unwrap(t));
         }
-        return unsettled(ex, found);
+        return afterLookUp(ex, found);
     }
 
     /** After the first look-up: served from the store, or joined to the identical request in flight, or leading. */
-    private CompletableFuture<TokenHttpResponse> unsettled(Exchange ex, Outcome found) {
+    private CompletableFuture<TokenHttpResponse> afterLookUp(Exchange ex, Outcome found) {
         if (found != null) {
             cacheStats.hit();
             return CompletableFuture.completedFuture(serve(ex, found, true));
@@ -190,7 +191,8 @@ public final class Guard {
         }
         // Leading. A leader that landed after our look-up put its answer into the store before it
         // left the table we just joined: look again, or this request would send a duplicate.
-        return Futures.then(Futures.call(() -> stores.answers.get(fingerprint)), ex.callerMayBlock(), (again, fault) -> {
+        CompletableFuture<Outcome> lookedAgain = Futures.call(() -> stores.answers.get(fingerprint));
+        return Futures.then(lookedAgain, ex.callerMayBlock(), (again, fault) -> {
             if (fault != null || again != null) {
                 inFlight.leave(fingerprint, mine);
                 if (fault != null) {
@@ -263,7 +265,7 @@ public final class Guard {
     private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined) {
         boolean settled = joined.isDone();
         if (settled && !joined.isCompletedExceptionally()) {
-            // Landed, on its way into the store: answered at once, without the copies and stages that waiting needs.
+            // Its leader landed and is storing the answer: served at once, without what waiting needs.
             return CompletableFuture.completedFuture(serve(ex, joined.join(), true));
         }
         // A copy: a timeout of this follower must never complete the shared entry.
@@ -329,8 +331,10 @@ public final class Guard {
             if (ex.rule.limit() == null) {
                 return CompletableFuture.completedFuture(new Decision(Step.SEND, null, null));
             }
-            return Futures.then(ex.stores().permits.tryAcquire(ex.rule, ex.identity.throttleKeys()), ex.callerMayBlock(),
-                    (permit, refused) -> refused != null ? Futures.failed(refused) : CompletableFuture.completedFuture(
+            CompletableFuture<Permit> permitted = ex.stores().permits.tryAcquire(ex.rule, ex.identity.throttleKeys());
+            return Futures.then(permitted, ex.callerMayBlock(), (permit, refused) -> refused != null
+                    ? Futures.failed(refused)
+                    : CompletableFuture.completedFuture(
                             new Decision(permit.granted() ? Step.SEND : Step.OVER_LIMIT, null, permit)));
         });
     }
@@ -531,13 +535,14 @@ public final class Guard {
     /** Observe mode sends the request as it is, counted under what enforce would have done. */
     private CompletableFuture<TokenHttpResponse> observed(Exchange ex, String label) {
         String fingerprint = ex.identity.fingerprint();
+        UpstreamGuardrail.Pass pass;
         try {
+            // Observe mode never rejects: a guardrail breach is sent and counted.
+            pass = guardrail.pass(ex.rule, ex.httpClient(), false);
             shadow.begin(fingerprint);
         } catch (Throwable t) {
             return stepAside(ex, t);
         }
-        // Observe mode never rejects: a guardrail breach is sent and counted.
-        UpstreamGuardrail.Pass pass = guardrail.pass(ex.rule, ex.httpClient(), false);
         if (pass.breached()) {
             ex.breach(listener, Violation.OBSERVED, pass);
         }
@@ -590,8 +595,8 @@ public final class Guard {
         long backOff = Math.min(told, settings.cooldownMax().toNanos());
         Violation v = ex.violation(listener, kind, Violation.OBSERVED, backOff);
         if (limited) {
-            CompletableFuture<?> started = written(ex, "throttle",
-                    Futures.call(() -> ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff)));
+            CompletableFuture<?> started = written(ex, "throttle", Futures.call(
+                    () -> ex.stores().cooldowns.start(ex.identity.cooldownKeys(), kind, response, backOff)));
             if (!started.isCompletedExceptionally()) {
                 // Announced unless known to have failed (an asynchronous caller does not wait to know).
                 listener.onCooldownStart(v);

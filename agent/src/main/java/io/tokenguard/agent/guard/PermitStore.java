@@ -20,7 +20,10 @@ interface PermitStore {
     /** Takes one permit now from each key's bucket if each has one; otherwise says how long until the next. */
     CompletableFuture<Permit> tryAcquire(EndpointRule rule, List<String> keys);
 
-    /** Blocking callers only: waits up to maxWait for a permit from each key's bucket; true if all were taken (else none is kept). */
+    /**
+     * Blocking callers only: waits up to maxWait for a permit from each key's bucket; true if all
+     * were taken (else none is kept).
+     */
     boolean acquireWithin(EndpointRule rule, List<String> keys, long maxWaitNanos) throws InterruptedException;
 
     /** {@link #acquireWithin}, waiting out an interrupt (and leaving the flag set) like a JDK socket read. */

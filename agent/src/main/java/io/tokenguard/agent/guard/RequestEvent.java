@@ -46,6 +46,7 @@ public final class RequestEvent {
 
     @Override
     public String toString() {
-        return "RequestEvent[" + endpoint + ", " + grant + ", " + httpClient + ", " + subjectHash + ", " + outcome + "]";
+        return "RequestEvent[" + endpoint + ", " + grant + ", " + httpClient + ", " + subjectHash + ", " + outcome
+                + "]";
     }
 }
