@@ -5,6 +5,8 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.Guard;
 import io.tokenguard.agent.guard.GuardClock;
+import io.tokenguard.agent.guard.GuardStores;
+import io.tokenguard.agent.guard.IdentityKey;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.GuardDelegate;
@@ -141,7 +143,9 @@ final class TokenGuardDelegate implements GuardDelegate {
                 if (g == null) {
                     Telemetry t = telemetry();
                     t.startJmx();
-                    g = new Guard(settings, GuardClock.SYSTEM, t);
+                    // One JVM's stores and a random identity key: nothing is shared beyond this process.
+                    g = new Guard(settings, GuardClock.SYSTEM, t, GuardStores.inMemory(GuardClock.SYSTEM, settings),
+                            IdentityKey.random());
                     guard = g;
                 }
             }

@@ -4,8 +4,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
- * The one timer thread for delayed asynchronous requests, created on first use so apps that never
- * delay a request never see it; a daemon, so it never keeps the JVM alive.
+ * The guard's one timer thread: it keeps the waits of asynchronous requests, those delayed for a
+ * permit and followers' deadlines alike (so CompletableFuture.orTimeout, which starts a timer
+ * thread of the JDK's own, is not used). Created on first use, so apps that never wait for either
+ * never see it; a daemon, so it never keeps the JVM alive.
  */
 final class DelayScheduler {
     private DelayScheduler() {

@@ -7,8 +7,13 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The seams between the guard's asynchronous core and its synchronous callers. */
 final class Futures {
@@ -18,6 +23,54 @@ final class Futures {
     static <T> CompletableFuture<T> failed(Throwable t) {
         CompletableFuture<T> f = new CompletableFuture<>();
         f.completeExceptionally(t);
+        return f;
+    }
+
+    /** What the supplier returns, or a failed future if it throws: a store may fail either way. */
+    static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> supplier) {
+        try {
+            return supplier.get();
+        } catch (Throwable t) {
+            return failed(t);
+        }
+    }
+
+    /**
+     * Goes on with f's value or failure (unwrapped): at once when f is done (a store in memory),
+     * after waiting for it on this thread when the caller may block (it sends on this thread next;
+     * uninterruptibly, as a store bounds its own waits), else on the thread that completes f. A
+     * throwing {@code next} fails the returned future, whichever way it ran.
+     */
+    static <T, R> CompletableFuture<R> then(CompletableFuture<T> f, boolean mayBlock,
+                                            BiFunction<? super T, Throwable, CompletableFuture<R>> next) {
+        if (f.isDone() || mayBlock) {
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = f.join();
+            } catch (Throwable t) {
+                failure = unwrap(t);
+            }
+            try {
+                return next.apply(value, failure);
+            } catch (Throwable t) {
+                return failed(t);
+            }
+        }
+        return f.handle((value, failure) -> next.apply(value, failure == null ? null : unwrap(failure)))
+                .thenCompose(Function.identity());
+    }
+
+    /**
+     * f, failed with a TimeoutException unless done within millis: CompletableFuture.orTimeout on
+     * the given timer instead of the JDK's own timer thread; the deadline is dropped once f is done.
+     */
+    static <T> CompletableFuture<T> orTimeout(CompletableFuture<T> f, long millis, ScheduledExecutorService timer) {
+        if (!f.isDone()) {
+            ScheduledFuture<?> deadline = timer.schedule(() -> f.completeExceptionally(new TimeoutException()), millis,
+                    TimeUnit.MILLISECONDS);
+            f.whenComplete((value, failure) -> deadline.cancel(false));
+        }
         return f;
     }
 

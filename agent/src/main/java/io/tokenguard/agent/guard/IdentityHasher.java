@@ -2,15 +2,15 @@ package io.tokenguard.agent.guard;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC-SHA-256 under a random per-process key: cache and throttle keys are such hashes, so a heap
- * dump or a metric never holds a credential, and the hashes mean nothing outside this JVM.
+ * HMAC-SHA-256 under the guard's {@link IdentityKey}: cache and throttle keys are such hashes, so a
+ * heap dump, a metric or a shared store never holds a credential, and the hashes mean nothing to
+ * whoever lacks the key (by default a random one per process).
  */
 final class IdentityHasher {
     private static final Base64.Encoder KEY_ENCODING = Base64.getUrlEncoder().withoutPadding();
@@ -21,12 +21,8 @@ final class IdentityHasher {
      */
     private final Mac prototype;
 
-    IdentityHasher() {
-        this(randomKey());
-    }
-
-    IdentityHasher(byte[] key) {
-        this.key = key.clone();
+    IdentityHasher(IdentityKey key) {
+        this.key = key.bytes();
         this.prototype = newMac(this.key);
     }
 
@@ -38,12 +34,6 @@ final class IdentityHasher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
-    }
-
-    private static byte[] randomKey() {
-        byte[] k = new byte[32];
-        new SecureRandom().nextBytes(k);
-        return k;
     }
 
     /** Starts a hash over length-prefixed fields, so ("ab","c") and ("a","bc") never collide. */

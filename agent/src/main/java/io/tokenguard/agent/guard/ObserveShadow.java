@@ -1,31 +1,25 @@
 package io.tokenguard.agent.guard;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Observe mode's memory of what enforce would hold: which fingerprints would be cached (no
- * response kept, only until when) and which are in flight right now.
+ * Observe mode's own state: the stores it decides against, and what is in flight. Always its own
+ * and in this JVM, never the configured stores, so that counting changes nothing on the wire, nor
+ * (with a store shared by several JVMs) what the others decide. Its answer store holds hollow
+ * outcomes: until when enforce would serve one, never the token.
  */
 final class ObserveShadow {
-    private final Cache<String, Long> fresh;
+    private final GuardStores stores;
+    /** Every request is sent in observe mode, so identical ones can be in flight together: counted. */
     private final ConcurrentHashMap<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
-    ObserveShadow(GuardClock clock, int maxEntries) {
-        this.fresh = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .expireAfter(Expiry.creating((String k, Long ttl) -> Duration.ofNanos(ttl)))
-                .ticker(clock.ticker())
-                .executor(Runnable::run)
-                .build();
+    ObserveShadow(GuardStores stores) {
+        this.stores = stores;
     }
 
-    boolean wouldServeFromCache(String fingerprint) {
-        return fresh.getIfPresent(fingerprint) != null;
+    GuardStores stores() {
+        return stores;
     }
 
     boolean inFlight(String fingerprint) {
@@ -41,9 +35,10 @@ final class ObserveShadow {
         inFlight.computeIfPresent(fingerprint, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
+    /** An answer enforce would keep for ttlNanos (0: not at all). */
     void remember(String fingerprint, long ttlNanos) {
         if (ttlNanos > 0) {
-            fresh.put(fingerprint, ttlNanos);
+            stores.answers.put(fingerprint, Outcome.hollow(ttlNanos));
         }
     }
 }

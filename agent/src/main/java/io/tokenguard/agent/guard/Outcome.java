@@ -18,6 +18,14 @@ final class Outcome {
         this.lifetime = lifetime;
     }
 
+    /**
+     * What observe mode remembers of an answer enforce would cache: only for how long, never the
+     * answer (it holds no token); never served.
+     */
+    static Outcome hollow(long ttlNanos) {
+        return new Outcome(null, ttlNanos);
+    }
+
     /** The answer as served from the cache now: its expires_in says what is left. */
     TokenHttpResponse cachedAt(long nowNanos) {
         return lifetime == null ? response : lifetime.at(response, nowNanos);

@@ -1,6 +1,5 @@
 package io.tokenguard.agent.guard;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.tokenguard.bootstrap.TestFaults;
 
 /** Telemetry must never break a request: every call is shielded, faults reported once via onFault. */
@@ -15,40 +14,20 @@ final class SafeListener implements GuardListener {
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String httpClient, String outcome) {
+    public void onRequest(RequestEvent request) {
         try {
             TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onRequest(endpoint, grant, httpClient, outcome);
+            delegate.onRequest(request);
         } catch (Throwable t) {
             fault(t);
         }
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
+    public void onUpstream(UpstreamEvent call) {
         try {
             TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onRequest(endpoint, grant, httpClient, subjectHash, outcome);
-        } catch (Throwable t) {
-            fault(t);
-        }
-    }
-
-    @Override
-    public void onUpstream(String endpoint, int status, long durationNanos) {
-        try {
-            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onUpstream(endpoint, status, durationNanos);
-        } catch (Throwable t) {
-            fault(t);
-        }
-    }
-
-    @Override
-    public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
-        try {
-            TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onUpstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
+            delegate.onUpstream(call);
         } catch (Throwable t) {
             fault(t);
         }
@@ -75,20 +54,20 @@ final class SafeListener implements GuardListener {
     }
 
     @Override
-    public void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
+    public void onThrottleDelay(ThrottleDelayEvent delay) {
         try {
             TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onThrottleDelay(endpoint, httpClient, waitedNanos, granted);
+            delegate.onThrottleDelay(delay);
         } catch (Throwable t) {
             fault(t);
         }
     }
 
     @Override
-    public void onTokenCache(AsyncCache<?, ?> cache) {
+    public void onTokenCache(TokenCacheStats stats) {
         try {
             TestFaults.fire(testFaults, TestFaults.TELEMETRY);
-            delegate.onTokenCache(cache);
+            delegate.onTokenCache(stats);
         } catch (Throwable t) {
             fault(t);
         }

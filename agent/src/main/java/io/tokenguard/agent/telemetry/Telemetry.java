@@ -1,6 +1,5 @@
 package io.tokenguard.agent.telemetry;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -8,6 +7,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.UserTag;
 import io.tokenguard.agent.guard.GuardListener;
+import io.tokenguard.agent.guard.RequestEvent;
+import io.tokenguard.agent.guard.ThrottleDelayEvent;
+import io.tokenguard.agent.guard.TokenCacheStats;
+import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,28 +96,20 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String httpClient, String outcome) {
-        onRequest(endpoint, grant, httpClient, "-", outcome);
-    }
-
-    @Override
-    public void onRequest(String endpoint, String grant, String httpClient, String subjectHash, String outcome) {
-        meters.request(endpoint, grant, httpClient, subjectHash, outcome);
+    public void onRequest(RequestEvent request) {
+        meters.request(request.endpoint(), request.grant(), request.httpClient(), request.subjectHash(),
+                request.outcome());
         if (timelineWanted) {
-            timeline.onRequest(endpoint, grant, httpClient, outcome);
+            timeline.onRequest(request);
         }
     }
 
     @Override
-    public void onUpstream(String endpoint, int status, long durationNanos) {
-        onUpstream(endpoint, "unknown", status, durationNanos, -1);
-    }
-
-    @Override
-    public void onUpstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
-        meters.upstream(endpoint, httpClient, status, durationNanos, upstreamLastMinute);
+    public void onUpstream(UpstreamEvent call) {
+        meters.upstream(call.endpoint(), call.httpClient(), call.status(), call.durationNanos(),
+                call.upstreamLastMinute());
         if (timelineWanted) {
-            timeline.onUpstream(endpoint, status, durationNanos);
+            timeline.onUpstream(call);
         }
     }
 
@@ -133,13 +128,13 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     }
 
     @Override
-    public void onThrottleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
-        meters.throttleDelay(endpoint, httpClient, waitedNanos, granted);
+    public void onThrottleDelay(ThrottleDelayEvent delay) {
+        meters.throttleDelay(delay.endpoint(), delay.httpClient(), delay.waitedNanos(), delay.granted());
     }
 
     @Override
-    public void onTokenCache(AsyncCache<?, ?> cache) {
-        meters.tokenCache(cache);
+    public void onTokenCache(TokenCacheStats stats) {
+        meters.tokenCache(stats);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.tokenguard.agent.telemetry;
 
 import io.tokenguard.agent.guard.GuardListener;
+import io.tokenguard.agent.guard.RequestEvent;
+import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.util.function.LongSupplier;
 
@@ -41,12 +43,12 @@ public final class Timeline implements GuardListener {
     }
 
     @Override
-    public void onRequest(String endpoint, String grant, String client, String outcome) {
+    public void onRequest(RequestEvent request) {
         add(REQUESTS);
     }
 
     @Override
-    public void onUpstream(String endpoint, int status, long durationNanos) {
+    public void onUpstream(UpstreamEvent call) {
         add(UPSTREAM);
     }
 

@@ -19,16 +19,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** sendAsync / enqueue callers: nothing blocks, one upstream call, followers settle with the leader. */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardAsyncTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
     private final AtomicInteger calls = new AtomicInteger();
     private final CompletableFuture<TokenHttpResponse> inFlight = new CompletableFuture<>();
+
+    GuardAsyncTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     private AsyncUpstream pending() {
         return () -> {
@@ -50,7 +62,8 @@ class GuardAsyncTest {
         }
         // Every call returned while the one upstream request is still in flight: nobody blocked.
         assertThat(futures).noneMatch(CompletableFuture::isDone);
-        assertThat(calls).hasValue(1);
+        // A store may answer later: the leader is then sent once it has heard from it.
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(calls).hasValue(1));
 
         inFlight.complete(ok());
         for (CompletableFuture<TokenHttpResponse> f : futures) {
@@ -87,6 +100,23 @@ class GuardAsyncTest {
         inFlight.complete(ok());
         assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(calls).hasValue(1);
+    }
+
+    /** One timer keeps every wait: the deadline fires on the guard's own thread, not on one the JDK starts. */
+    @Test
+    void aFollowersDeadlineIsKeptByTheGuardsOneTimer() throws Exception {
+        CompletableFuture<TokenHttpResponse> leader = guard.exchangeAsync(twitter, twitterBearer("app"), pending());
+        CompletableFuture<TokenHttpResponse> impatient = guard.exchangeAsync(twitter, post(TWITTER_URL,
+                basic("app", "app-secret"), "application/x-www-form-urlencoded;charset=UTF-8",
+                "grant_type=client_credentials", 300), pending());
+        AtomicReference<String> endedOn = new AtomicReference<>();
+        impatient.whenComplete((r, e) -> endedOn.set(Thread.currentThread().getName()));
+
+        assertThat(causeOf(impatient)).isInstanceOf(SocketTimeoutException.class);
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endedOn.get() != null);
+        assertThat(endedOn.get()).isEqualTo("tokenguard-delay");
+        inFlight.complete(ok());
+        assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
 
     @Test

@@ -12,13 +12,23 @@ import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardCacheTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
+
+    GuardCacheTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     private TokenHttpResponse call(TokenHttpRequest request) throws Exception {
         return guard.exchange(twitter, request, idp.upstream());
@@ -59,7 +69,7 @@ class GuardCacheTest {
     @Test
     void jsonAndFormBodiesAreBothIdentity() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.OBSERVE);
-        Guard g = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard g = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         g.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         TokenHttpResponse same = g.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         TokenHttpResponse wrong = g.exchange(eloqua, eloquaPassword("alice", "WRONG"), idp.upstream());
@@ -140,7 +150,7 @@ class GuardCacheTest {
     @Test
     void refreshGrantAnswersAreSharedOnlyBriefly() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard g = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard g = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         idp.body = "{\"access_token\":\"tok-1\",\"expires_in\":28800,\"refresh_token\":\"r2\"}";
         g.exchange(eloqua, eloquaRefresh("r1"), idp.upstream());
         clock.advance(Duration.ofSeconds(29));

@@ -21,13 +21,23 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardCoalescingTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+    GuardCoalescingTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     @AfterEach
     void stop() {
@@ -228,11 +238,11 @@ class GuardCoalescingTest {
     void faultInsideTheGuardFailsOpenAndReleasesFollowers() throws Exception {
         GuardListener exploding = new GuardListener() {
             @Override
-            public void onUpstream(String endpoint, int status, long durationNanos) {
+            public void onUpstream(UpstreamEvent call) {
                 throw new IllegalStateException("telemetry broke");
             }
         };
-        Guard g = new Guard(settings(Mode.ENFORCE, twitter), clock, exploding);
+        Guard g = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, exploding);
         FakeIdp idp = new FakeIdp();
         TokenHttpResponse r = g.exchange(twitter, twitterBearer("app"), idp.upstream());
         assertThat(r.status()).isEqualTo(200);

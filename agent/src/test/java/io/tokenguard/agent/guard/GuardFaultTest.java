@@ -4,7 +4,6 @@ import static io.tokenguard.agent.guard.TestRequests.eloqua;
 import static io.tokenguard.agent.guard.TestRequests.eloquaPassword;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.bucket4j.TimeMeter;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.config.AgentSettings;
@@ -22,10 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -33,14 +35,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * step aside, so every request reaches the provider exactly as without TokenGuard (nothing cached,
  * coalesced or limited), and each fault is reported under its stage, RuntimeException and Error alike.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardFaultTest {
     private static final int REQUESTS = 4;
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final FaultListener listener = new FaultListener();
     private final EndpointRule eloqua = eloqua(OnLimit.REJECT);
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+    GuardFaultTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
 
     @AfterEach
     void stopPool() {
@@ -48,7 +57,7 @@ class GuardFaultTest {
     }
 
     private Guard guard(Mode mode, String... stages) {
-        return new Guard(AgentSettings.builder().mode(mode).rule(eloqua).testFailStages(List.of(stages)).build(),
+        return backEnd.guard(AgentSettings.builder().mode(mode).rule(eloqua).testFailStages(List.of(stages)).build(),
                 clock, listener);
     }
 
@@ -138,8 +147,8 @@ class GuardFaultTest {
      */
     @Test
     void aBlockingFollowerOfALeaderThatSteppedAsideSendsItsOwnRequest() throws Exception {
-        BlockingThrottleClock blocking = new BlockingThrottleClock(clock);
-        Guard guard = new Guard(AgentSettings.builder().rule(eloqua).build(), blocking, listener);
+        BlockingPermits blocking = new BlockingPermits();
+        Guard guard = blocking.guard();
         List<String> senders = new CopyOnWriteArrayList<>();
         io.tokenguard.bootstrap.Upstream counted = () -> {
             senders.add(Thread.currentThread().getName());
@@ -147,7 +156,6 @@ class GuardFaultTest {
         };
 
         Future<TokenHttpResponse> leader = pool.submit(() -> {
-            blocking.leader = Thread.currentThread();
             return guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), counted);
         });
         blocking.leaderInThrottle.await(5, TimeUnit.SECONDS);
@@ -170,11 +178,10 @@ class GuardFaultTest {
 
     @Test
     void anAsynchronousFollowerOfALeaderThatSteppedAsideSendsItsOwnRequest() throws Exception {
-        BlockingThrottleClock blocking = new BlockingThrottleClock(clock);
-        Guard guard = new Guard(AgentSettings.builder().rule(eloqua).build(), blocking, listener);
+        BlockingPermits blocking = new BlockingPermits();
+        Guard guard = blocking.guard();
 
         Future<CompletableFuture<TokenHttpResponse>> leader = pool.submit(() -> {
-            blocking.leader = Thread.currentThread();
             return guard.exchangeAsync(eloqua, eloquaPassword("alice", "alice-pw"), async(idp));
         });
         blocking.leaderInThrottle.await(5, TimeUnit.SECONDS);
@@ -212,7 +219,7 @@ class GuardFaultTest {
         try {
             // No limit on this rule: both requests reach the (failing) provider.
             EndpointRule twitter = TestRequests.twitter();
-            Guard guard = new Guard(TestRequests.settings(Mode.ENFORCE, twitter), clock, listener);
+            Guard guard = backEnd.guard(TestRequests.settings(Mode.ENFORCE, twitter), clock, listener);
             idp.failure = new java.net.ConnectException("Connection refused");
             for (int i = 0; i < 2; i++) {
                 org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -244,8 +251,8 @@ class GuardFaultTest {
         final List<Violation> violations = new CopyOnWriteArrayList<>();
 
         @Override
-        public void onRequest(String endpoint, String grant, String client, String outcome) {
-            outcomes.add(outcome);
+        public void onRequest(RequestEvent request) {
+            outcomes.add(request.outcome());
         }
 
         @Override
@@ -275,56 +282,39 @@ class GuardFaultTest {
     }
 
     /**
-     * A clock whose rate-limit meter, on the leader's thread only, waits until the test lets it go and
-     * then breaks: a real fault in the throttle stage while another request has joined the leader.
+     * The back end's stores with a permit store whose first answer waits until the test lets it go
+     * and then is a failure: a real fault in the throttle stage while another request has joined
+     * the leader, whatever store is under it (a blocking leader waits for it on its own thread).
      */
-    private static final class BlockingThrottleClock implements GuardClock {
-        private final FakeClock time;
+    private final class BlockingPermits {
         final CountDownLatch leaderInThrottle = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        volatile Thread leader;
+        private final AtomicBoolean first = new AtomicBoolean(true);
 
-        BlockingThrottleClock(FakeClock time) {
-            this.time = time;
-        }
-
-        @Override
-        public long nanoTime() {
-            return time.nanoTime();
-        }
-
-        @Override
-        public long wallClockMillis() {
-            return time.wallClockMillis();
-        }
-
-        @Override
-        public void park(long nanos) {
-            time.park(nanos);
-        }
-
-        @Override
-        public TimeMeter timeMeter() {
-            return new TimeMeter() {
+        Guard guard() {
+            AgentSettings settings = AgentSettings.builder().rule(eloqua).build();
+            GuardStores stores = backEnd.stores(clock, settings);
+            PermitStore breaking = new ForwardingStores.Permits(stores.permits) {
                 @Override
-                public long currentTimeNanos() {
-                    if (Thread.currentThread() == leader) {
-                        leaderInThrottle.countDown();
+                public CompletableFuture<Permit> tryAcquire(EndpointRule rule, List<String> keys) {
+                    if (!first.getAndSet(false)) {
+                        return super.tryAcquire(rule, keys);
+                    }
+                    CompletableFuture<Permit> broken = new CompletableFuture<>();
+                    leaderInThrottle.countDown();
+                    new Thread(() -> {
                         try {
                             release.await(5, TimeUnit.SECONDS);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        throw new IllegalStateException("rate-limit clock broke");
-                    }
-                    return time.nanoTime();
-                }
-
-                @Override
-                public boolean isWallClockBased() {
-                    return false;
+                        broken.completeExceptionally(new IllegalStateException("rate-limit store broke"));
+                    }, "permit-store").start();
+                    return broken;
                 }
             };
+            return new Guard(settings, clock, listener, new GuardStores(stores.answers, breaking, stores.cooldowns),
+                    IdentityKey.random());
         }
     }
 }

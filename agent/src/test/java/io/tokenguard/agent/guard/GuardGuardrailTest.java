@@ -11,15 +11,24 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The load-test guardrail: upstream calls per minute per endpoint and HTTP client. */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardGuardrailTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
 
+    GuardGuardrailTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
+
     private Guard guard(Mode mode, OnBreach onBreach, int globalMax, EndpointRule rule) {
-        return new Guard(AgentSettings.builder().mode(mode).maxUpstreamPerMinute(globalMax).onBreach(onBreach)
+        return backEnd.guard(AgentSettings.builder().mode(mode).maxUpstreamPerMinute(globalMax).onBreach(onBreach)
                 .rule(rule).build(), clock, listener);
     }
 

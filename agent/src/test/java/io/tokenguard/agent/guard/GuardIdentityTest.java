@@ -21,18 +21,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whom limits count and cooldowns hold, and what is never shared (issue 10 §3–6): each test is a
  * pair of identities the provider tells apart (so must TokenGuard), or one it would refuse.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardIdentityTest {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String CLIENT = basic("sample-app-client", "sample-app-secret");
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
+
+    GuardIdentityTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
 
     private static TokenHttpRequest form(String url, String body) {
         return post(url, CLIENT, FORM, body, 0);
@@ -44,12 +53,12 @@ class GuardIdentityTest {
                 + "\",\"password\":\"" + password + "\"}", 0);
     }
 
-    private static Guard guard(FakeClock clock, RecordingListener listener, EndpointRule... rules) {
+    private Guard guard(FakeClock clock, RecordingListener listener, EndpointRule... rules) {
         AgentSettings.Builder b = AgentSettings.builder().mode(Mode.ENFORCE);
         for (EndpointRule r : rules) {
             b.rule(r);
         }
-        return new Guard(b.build(), clock, listener);
+        return backEnd.guard(b.build(), clock, listener);
     }
 
     private static String jwt(String payloadJson) {
@@ -296,7 +305,7 @@ class GuardIdentityTest {
     @Test
     void noProviderAnswerHoldsAnIdentityLongerThanCooldownMax() throws Exception {
         EndpointRule rule = EndpointRule.builder("idp").url(ELOQUA_URL).build();
-        Guard g = new Guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(rule).cooldownMax(Duration.ofMinutes(15))
+        Guard g = backEnd.guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(rule).cooldownMax(Duration.ofMinutes(15))
                 .build(), clock, listener);
         answer429(86_400);
         TokenHttpRequest request = form(ELOQUA_URL, "grant_type=client_credentials");

@@ -11,16 +11,25 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardLimitTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
 
+    GuardLimitTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
+
     @Test
     void rejectAnswersLikeEloquaAndNeverSends() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         TokenHttpResponse second = guard.exchange(eloqua, eloquaPassword("alice", "typo"), idp.upstream());
 
@@ -47,7 +56,7 @@ class GuardLimitTest {
     @Test
     void refreshGrantsAreExempt() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         for (int i = 0; i < 5; i++) {
             assertThat(guard.exchange(eloqua, eloquaRefresh("r" + i), idp.upstream()).status()).isEqualTo(200);
@@ -60,7 +69,7 @@ class GuardLimitTest {
     void delayWaitsForAPermitThenSends() throws Exception {
         EndpointRule eloqua = EndpointRule.builder("eloqua").url(ELOQUA_URL).limit("1/60s").onLimit(OnLimit.DELAY)
                 .maxDelay(Duration.ofSeconds(90)).build();
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         long before = clock.nanoTime();
         TokenHttpResponse delayed = guard.exchange(eloqua, eloquaPassword("alice", "other"), idp.upstream());
@@ -76,7 +85,7 @@ class GuardLimitTest {
     void delayBeyondMaxDelayRejects() throws Exception {
         EndpointRule eloqua = EndpointRule.builder("eloqua").url(ELOQUA_URL).limit("1/60s").onLimit(OnLimit.DELAY)
                 .maxDelay(Duration.ofSeconds(5)).build();
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         guard.exchange(eloqua, eloquaPassword("alice", "alice-pw"), idp.upstream());
         TokenHttpResponse r = guard.exchange(eloqua, eloquaPassword("alice", "other"), idp.upstream());
         assertThat(r.status()).isEqualTo(429);
@@ -86,7 +95,7 @@ class GuardLimitTest {
     @Test
     void observeOnLimitSendsAndCounts() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.OBSERVE);
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         guard.exchange(eloqua, eloquaPassword("alice", "a"), idp.upstream());
         guard.exchange(eloqua, eloquaPassword("alice", "b"), idp.upstream());
         assertThat(idp.calls).hasValue(2);
@@ -96,7 +105,7 @@ class GuardLimitTest {
     @Test
     void upstream429StartsACooldownHonouringRetryAfter() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
-        Guard guard = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         idp.status = 429;
         idp.headers = HttpHeaders.builder().add("Content-Type", "application/json").add("Retry-After", "20").build();
         idp.body = "{\"error\":\"too_many_requests\"}";
@@ -121,7 +130,7 @@ class GuardLimitTest {
     @Test
     void twitterLockoutSignatureStartsTheRuleCooldown() throws Exception {
         EndpointRule twitter = twitter();
-        Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
         idp.status = 403;
         idp.body = "{\"errors\":[{\"label\":\"authenticity_token_error\",\"code\":99,"
                 + "\"message\":\"Unable to verify your credentials\"}]}";
@@ -143,7 +152,7 @@ class GuardLimitTest {
     @Test
     void aForbiddenWithoutTheLockoutCodeIsJustAnError() throws Exception {
         EndpointRule twitter = twitter();
-        Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+        Guard guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
         idp.status = 403;
         idp.body = "{\"errors\":[{\"code\":32}]}";
         guard.exchange(twitter, twitterBearer("app"), idp.upstream());

@@ -15,21 +15,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * 100,000 distinct identities never grow the guard past tokenguard.cache.max-entries: neither the
  * token cache nor the per-identity buckets. Caffeine's maintenance runs on the calling thread (the
  * guard gives it a same-thread executor), so the bound holds after every single request.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardMemoryBoundTest {
     private static final int IDENTITIES = 100_000;
     private static final int MAX_ENTRIES = 1_000;
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final EndpointRule eloqua = eloqua(OnLimit.REJECT);
-    private final Guard guard = new Guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(eloqua)
-            .cacheMaxEntries(MAX_ENTRIES).build(), clock, new RecordingListener());
+    private final Guard guard;
+
+    GuardMemoryBoundTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(eloqua)
+                .cacheMaxEntries(MAX_ENTRIES).build(), clock, new RecordingListener());
+    }
 
     @Test
     void oneHundredThousandIdentitiesStayWithinMaxEntriesAfterEveryRequest() throws Exception {

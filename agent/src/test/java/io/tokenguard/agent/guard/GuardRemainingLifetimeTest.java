@@ -11,17 +11,27 @@ import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** A cached answer's expires_in says what is left of the token's life, not what it was at issuance (issue 10 §8). */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardRemainingLifetimeTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(twitter).build(), clock,
-            listener);
+    private final Guard guard;
+
+    GuardRemainingLifetimeTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(twitter).build(), clock,
+                listener);
+    }
 
     private TokenHttpResponse call() throws Exception {
         return guard.exchange(twitter, twitterBearer("app"), idp.upstream());

@@ -23,21 +23,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * 1,000 threads x 100 requests for one identity, in process against the real guard: one upstream
  * call per TTL window, every caller answered, no deadlock (bounded by a preemptive timeout) and no
  * thread left behind. The fake clock moves the TTL window; nothing sleeps.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardStormTest {
     private static final int THREADS = 1_000;
     private static final int REQUESTS_PER_THREAD = 100;
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule twitter = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    private final Guard guard;
     private final FakeIdp idp = new FakeIdp();
+
+    GuardStormTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, twitter), clock, listener);
+    }
 
     /** What one storm saw: answers by status, distinct bodies, sources, and any throwable. */
     private static final class StormResult {

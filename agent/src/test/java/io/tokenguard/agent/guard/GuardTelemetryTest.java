@@ -31,14 +31,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The guard feeding the real telemetry, on a fake clock: meters, events, summary and report values. */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class GuardTelemetryTest {
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
 
     @TempDir
     Path dir;
+
+    GuardTelemetryTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+    }
 
     private static AgentSettings.Builder settings(EndpointRule rule) {
         return AgentSettings.builder().mode(Mode.ENFORCE).metricsJmx(false).rule(rule);
@@ -54,7 +63,7 @@ class GuardTelemetryTest {
         try (Telemetry telemetry = Telemetry.start(settings(eloqua).build())) {
             PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             ((CompositeMeterRegistry) telemetry.registry()).add(prometheus);
-            Guard guard = new Guard(settings(eloqua).build(), clock, telemetry);
+            Guard guard = backEnd.guard(settings(eloqua).build(), clock, telemetry);
             MeterRegistry m = telemetry.summaryRegistry();
             for (int i = 0; i < 3; i++) {
                 guard.exchange(eloqua, via("okhttp", eloquaPassword("alice", "alice-pw")), idp.upstream());
@@ -69,7 +78,7 @@ class GuardTelemetryTest {
             assertThat(count(m, "tokenguard.requests", "client", "okhttp", "outcome", "throttled")).isEqualTo(1);
             assertThat(count(m, "tokenguard.violations", "endpoint", "eloqua", "client", "okhttp",
                     "kind", "local_limit", "action", "rejected")).isEqualTo(1);
-            // Caffeine's own figures through Micrometer's binder: the two cache answers were hits.
+            // Under the names Micrometer's Caffeine binder gave them: the two cache answers were hits.
             assertThat(m.get("tokenguard.cache.gets").tag("result", "hit").functionCounter().count()).isEqualTo(2);
             assertThat(m.get("tokenguard.cache.gets").tag("result", "miss").functionCounter().count()).isEqualTo(2);
             assertThat(m.find("tokenguard.cache.evictions").functionCounter()).isNotNull();
@@ -90,7 +99,7 @@ class GuardTelemetryTest {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
         AgentSettings s = settings(eloqua).userTag(UserTag.HASHED).maxTagValues(2).build();
         try (Telemetry telemetry = Telemetry.start(s)) {
-            Guard guard = new Guard(s, clock, telemetry);
+            Guard guard = backEnd.guard(s, clock, telemetry);
             for (String user : new String[] {"alice", "bob", "carol", "dave"}) {
                 guard.exchange(eloqua, via("apache5", eloquaPassword(user, user + "-pw")), idp.upstream());
             }
@@ -109,7 +118,7 @@ class GuardTelemetryTest {
         EndpointRule eloqua = EndpointRule.builder("eloqua").url(ELOQUA_URL).limit("1/60s").onLimit(OnLimit.DELAY)
                 .maxDelay(Duration.ofSeconds(90)).build();
         try (Telemetry telemetry = Telemetry.start(settings(eloqua).build())) {
-            Guard guard = new Guard(settings(eloqua).build(), clock, telemetry);
+            Guard guard = backEnd.guard(settings(eloqua).build(), clock, telemetry);
             guard.exchange(eloqua, via("jdkhttp", eloquaPassword("alice", "alice-pw")), idp.upstream());
             guard.exchange(eloqua, via("jdkhttp", eloquaPassword("alice", "other-pw")), idp.upstream());
 
@@ -130,7 +139,7 @@ class GuardTelemetryTest {
             return idp.upstream().send();
         };
         try (Telemetry telemetry = Telemetry.start(s)) {
-            Guard guard = new Guard(s, clock, telemetry);
+            Guard guard = backEnd.guard(s, clock, telemetry);
             for (int i = 0; i < 6; i++) {
                 guard.exchange(twitter, via("jdkhttp", twitterBearer("app" + i)), slowIdp);
             }
@@ -171,7 +180,7 @@ class GuardTelemetryTest {
         Path events = dir.resolve("events.jsonl");
         AgentSettings s = settings(twitter).eventsFile(events.toString()).build();
         try (Telemetry telemetry = Telemetry.start(s)) {
-            Guard guard = new Guard(s, clock, telemetry);
+            Guard guard = backEnd.guard(s, clock, telemetry);
             idp.status = 403;
             idp.body = "{\"errors\":[{\"code\":99,\"message\":\"Unable to verify your credentials\"}]}";
             guard.exchange(twitter, via("apache4", twitterBearer("app")), idp.upstream());

@@ -14,6 +14,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,14 +25,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an IdP could read differently, never share. The FakeIdp issues a new token per call, so sharing
  * shows as the second request getting tok-1 from the cache.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class HostileRequestsTest {
     private static final String FORM = "application/x-www-form-urlencoded";
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final FakeIdp idp = new FakeIdp();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule rule = twitter();
-    private final Guard guard = new Guard(settings(Mode.ENFORCE, rule), clock, listener);
+    private final Guard guard;
+
+    HostileRequestsTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings(Mode.ENFORCE, rule), clock, listener);
+    }
 
     static final class Pair {
         final String name;
@@ -159,7 +168,7 @@ class HostileRequestsTest {
     @Test
     void usersWithNonUtf8NamesDoNotShareALimit() throws Exception {
         EndpointRule eloqua = eloqua(io.tokenguard.agent.catalog.OnLimit.REJECT);
-        Guard g = new Guard(settings(Mode.ENFORCE, eloqua), clock, listener);
+        Guard g = backEnd.guard(settings(Mode.ENFORCE, eloqua), clock, listener);
         String body = "grant_type=password&password=pw&username=";
         TokenHttpResponse ff = g.exchange(eloqua, request(ELOQUA_URL, FORM, bytes(body + "%FF")), idp.upstream());
         TokenHttpResponse fe = g.exchange(eloqua, request(ELOQUA_URL, FORM, bytes(body + "%FE")), idp.upstream());

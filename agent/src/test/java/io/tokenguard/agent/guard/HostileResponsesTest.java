@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,17 +31,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * byte, is never a fault, and is cached only when it is an unambiguous 2xx token answer. The same
  * request is made twice: a cacheable answer costs one upstream call, anything else two.
  */
+@ParameterizedClass(name = "store: {0}")
+@MethodSource("io.tokenguard.agent.guard.StoreBackEnd#all")
 class HostileResponsesTest {
     private static final int CAPTURE_MAX = 4096;
     private static final String JSON = "application/json";
     private static final String TOKEN = "{\"access_token\":\"tok\",\"token_type\":\"bearer\",\"expires_in\":3600}";
 
+    private final StoreBackEnd backEnd;
     private final FakeClock clock = new FakeClock();
     private final RecordingListener listener = new RecordingListener();
     private final EndpointRule rule = twitter();
     private final AgentSettings settings = AgentSettings.builder().mode(Mode.ENFORCE).rule(rule)
             .captureMaxBytes(CAPTURE_MAX).build();
-    private final Guard guard = new Guard(settings, clock, listener);
+    private final Guard guard;
+
+    HostileResponsesTest(StoreBackEnd backEnd) {
+        this.backEnd = backEnd;
+        this.guard = backEnd.guard(settings, clock, listener);
+    }
 
     /** One odd answer: status, content type (null: none), extra headers, body; and whether it may be cached. */
     static final class Case {

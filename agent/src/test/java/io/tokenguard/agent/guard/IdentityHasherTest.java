@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class IdentityHasherTest {
     private final byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private final IdentityHasher hasher = new IdentityHasher(key);
+    private final IdentityHasher hasher = new IdentityHasher(IdentityKey.of(key));
 
     /** The definition: HMAC-SHA-256 under the key over length-prefixed fields, base64url without padding. */
     private String expected(String... fields) throws Exception {

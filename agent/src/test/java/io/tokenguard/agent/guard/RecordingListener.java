@@ -12,8 +12,8 @@ final class RecordingListener implements GuardListener {
     final List<String> faults = new CopyOnWriteArrayList<>();
 
     @Override
-    public void onRequest(String endpoint, String grant, String client, String outcome) {
-        outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
+    public void onRequest(RequestEvent request) {
+        outcomes.computeIfAbsent(request.outcome(), k -> new AtomicInteger()).incrementAndGet();
     }
 
     @Override

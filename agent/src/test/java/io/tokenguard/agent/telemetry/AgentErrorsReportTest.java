@@ -2,6 +2,7 @@ package io.tokenguard.agent.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenguard.agent.guard.RequestEvent;
 import io.tokenguard.agent.guard.Violation;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class AgentErrorsReportTest {
     @Test
     void aRunWithoutFaultsHasAnEmptyAgentErrorsObjectAndNoFaultLine() {
         Telemetry telemetry = new Telemetry();
-        telemetry.onRequest("eloqua", "password", "c", "upstream");
+        telemetry.onRequest(new RequestEvent("eloqua", "password", "c", "-", "upstream"));
         telemetry.onViolation(new Violation("eloqua", "c", "u", "password", Violation.LOCAL_LIMIT, Violation.REJECTED,
                 60, "1/60s"));
 

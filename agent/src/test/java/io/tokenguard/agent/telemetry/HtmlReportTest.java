@@ -2,6 +2,8 @@ package io.tokenguard.agent.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenguard.agent.guard.RequestEvent;
+import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,13 +34,14 @@ class HtmlReportTest {
     /** Second 0: a burst of 4 requests, 1 upstream; second 1 quiet; second 2: 2 throttled, 2 violations. */
     private void storm(Telemetry telemetry, Timeline timeline) {
         for (int i = 0; i < 4; i++) {
-            both(telemetry, timeline, t -> t.onRequest("eloqua", "password", "sample-app-client",
-                    "upstream"));
+            both(telemetry, timeline, t -> t.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-",
+                    "upstream")));
         }
-        both(telemetry, timeline, t -> t.onUpstream("eloqua", 200, 5_000_000));
+        both(telemetry, timeline, t -> t.onUpstream(new UpstreamEvent("eloqua", "unknown", 200, 5_000_000, -1)));
         millis.addAndGet(2_000);
         for (int i = 0; i < 2; i++) {
-            both(telemetry, timeline, t -> t.onRequest("eloqua", "password", "sample-app-client", "throttled"));
+            both(telemetry, timeline, t -> t.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-",
+                    "throttled")));
             Violation v = new Violation("eloqua", "sample-app-client", "h", "password", Violation.LOCAL_LIMIT,
                     Violation.REJECTED, 60, "1/60s");
             both(telemetry, timeline, t -> t.onViolation(v));
@@ -140,7 +143,8 @@ class HtmlReportTest {
         Timeline timeline = new Timeline(millis::get, 10);
         String page;
         try (Telemetry telemetry = new Telemetry()) {
-            both(telemetry, timeline, t -> t.onRequest("a<b>&\"c'", "password", "c", "cache"));
+            both(telemetry, timeline, t -> t.onRequest(new RequestEvent("a<b>&\"c'", "password", "c", "-",
+                    "cache")));
             page = HtmlReport.render(RunReport.of(telemetry.summaryRegistry(), "enforce"),
                     telemetry.summaryRegistry(), timeline.snapshot(), "enforce");
         }

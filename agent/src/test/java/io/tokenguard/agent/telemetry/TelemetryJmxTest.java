@@ -3,6 +3,7 @@ package io.tokenguard.agent.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.guard.RequestEvent;
 import java.lang.management.ManagementFactory;
 import java.util.Set;
 import javax.management.MBeanServer;
@@ -17,8 +18,8 @@ class TelemetryJmxTest {
         try (Telemetry telemetry = Telemetry.start(AgentSettings.builder().build())) {
             assertThat(SERVER.queryNames(new ObjectName("tokenguard:*"), null)).isEmpty();
             telemetry.startJmx();
-            telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
-            telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "cache"));
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "cache"));
 
             Set<ObjectName> names = SERVER.queryNames(new ObjectName("tokenguard:*"), null);
             ObjectName requests = names.stream()
@@ -34,7 +35,7 @@ class TelemetryJmxTest {
     void jmxOffPublishesNoMBean() throws Exception {
         try (Telemetry telemetry = Telemetry.start(AgentSettings.builder().metricsJmx(false).build())) {
             telemetry.startJmx();
-            telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "cache"));
 
             assertThat(SERVER.queryNames(new ObjectName("tokenguard:*"), null)).isEmpty();
             assertThat(ExitSummary.rows(telemetry.summaryRegistry()).get("eloqua")[0]).isEqualTo(1);

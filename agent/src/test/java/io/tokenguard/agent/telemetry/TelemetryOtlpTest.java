@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.guard.RequestEvent;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,7 +50,7 @@ class TelemetryOtlpTest {
     void theMetersArePushedEveryIntervalWhileTheAppRuns() {
         AgentSettings settings = AgentSettings.builder().metricsJmx(false).otlp(url(), Duration.ofSeconds(1)).build();
         try (Telemetry telemetry = Telemetry.start(settings)) {
-            telemetry.onRequest("eloqua", "password", "sample-app-client", "cache");
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "cache"));
 
             await().atMost(Duration.ofSeconds(15)).until(() -> received.stream()
                     .anyMatch(r -> r.contains("tokenguard.requests")));
@@ -62,7 +63,7 @@ class TelemetryOtlpTest {
     void closingPushesOnceMoreSoAShortRunIsNotLost() {
         AgentSettings settings = AgentSettings.builder().metricsJmx(false).otlp(url(), Duration.ofHours(1)).build();
         Telemetry telemetry = Telemetry.start(settings);
-        telemetry.onRequest("eloqua", "password", "sample-app-client", "upstream");
+        telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "upstream"));
         assertThat(received).isEmpty();
 
         telemetry.close();
@@ -76,7 +77,7 @@ class TelemetryOtlpTest {
         collector.stop(0);
         AgentSettings settings = AgentSettings.builder().metricsJmx(false).otlp(dead, Duration.ofHours(1)).build();
         Telemetry telemetry = Telemetry.start(settings);
-        telemetry.onRequest("eloqua", "password", "sample-app-client", "upstream");
+        telemetry.onRequest(new RequestEvent("eloqua", "password", "sample-app-client", "-", "upstream"));
         long started = System.nanoTime();
 
         telemetry.close();

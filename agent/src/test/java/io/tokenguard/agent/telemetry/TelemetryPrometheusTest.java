@@ -3,6 +3,7 @@ package io.tokenguard.agent.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.guard.RequestEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,7 +27,7 @@ class TelemetryPrometheusTest {
             assertThat(empty.statusCode()).isEqualTo(200);
             assertThat(empty.body()).doesNotContain("tokenguard_requests_total");
 
-            telemetry.onRequest("eloqua", "password", "okhttp", "cache");
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "okhttp", "-", "cache"));
 
             assertThat(scrape(port).body()).contains("tokenguard_requests_total{client=\"okhttp\",endpoint=\"eloqua\","
                     + "grant=\"password\",outcome=\"cache\"} 1.0");

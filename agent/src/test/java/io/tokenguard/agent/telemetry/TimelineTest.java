@@ -2,6 +2,8 @@ package io.tokenguard.agent.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenguard.agent.guard.RequestEvent;
+import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -18,13 +20,13 @@ class TimelineTest {
     @Test
     void countsEachSeriesPerSecondAndQuietSecondsAreZeros() {
         Timeline timeline = new Timeline(millis::get, 3600);
-        timeline.onRequest("eloqua", "password", "c", "upstream");
-        timeline.onUpstream("eloqua", 200, 1_000);
-        timeline.onRequest("eloqua", "password", "c", "cache");
+        timeline.onRequest(new RequestEvent("eloqua", "password", "c", "-", "upstream"));
+        timeline.onUpstream(new UpstreamEvent("eloqua", "unknown", 200, 1_000, -1));
+        timeline.onRequest(new RequestEvent("eloqua", "password", "c", "-", "cache"));
         millis.addAndGet(700); // still the same second: .250 + .700
-        timeline.onRequest("eloqua", "password", "c", "cache");
+        timeline.onRequest(new RequestEvent("eloqua", "password", "c", "-", "cache"));
         millis.addAndGet(2_000); // two seconds on; the second in between stays quiet
-        timeline.onRequest("eloqua", "password", "c", "throttled");
+        timeline.onRequest(new RequestEvent("eloqua", "password", "c", "-", "throttled"));
         timeline.onViolation(violation());
 
         Timeline.Snapshot s = timeline.snapshot();
@@ -41,7 +43,7 @@ class TimelineTest {
         Timeline timeline = new Timeline(millis::get, 5);
         for (int second = 0; second < 12; second++) {
             for (int i = 0; i <= second; i++) {
-                timeline.onRequest("eloqua", "password", "c", "cache");
+                timeline.onRequest(new RequestEvent("eloqua", "password", "c", "-", "cache"));
             }
             millis.addAndGet(1_000);
         }
@@ -56,13 +58,13 @@ class TimelineTest {
     @Test
     void aClockSteppingBackWithinTheRingCountsInItsSecondAndFurtherBackIsDropped() {
         Timeline timeline = new Timeline(millis::get, 5);
-        timeline.onRequest("e", "g", "c", "cache");
+        timeline.onRequest(new RequestEvent("e", "g", "c", "-", "cache"));
         millis.addAndGet(3_000);
-        timeline.onRequest("e", "g", "c", "cache");
+        timeline.onRequest(new RequestEvent("e", "g", "c", "-", "cache"));
         millis.addAndGet(-2_000);
-        timeline.onRequest("e", "g", "c", "cache");
+        timeline.onRequest(new RequestEvent("e", "g", "c", "-", "cache"));
         millis.addAndGet(-60_000);
-        timeline.onRequest("e", "g", "c", "cache");
+        timeline.onRequest(new RequestEvent("e", "g", "c", "-", "cache"));
 
         assertThat(timeline.snapshot().requests).containsExactly(1, 1, 0, 1);
     }

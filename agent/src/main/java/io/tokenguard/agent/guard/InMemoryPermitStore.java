@@ -12,14 +12,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Per-identity token buckets (Bucket4j) counting what is sent upstream. Buckets are kept in a
- * bounded cache and dropped once idle for longer than their period: an idle bucket is full anyway.
+ * The permit store of one JVM: per-identity token buckets (Bucket4j) in a bounded cache, dropped
+ * once idle for longer than a day: an idle bucket is full anyway. Look-ups complete at once.
  */
-final class Throttle {
+final class InMemoryPermitStore implements PermitStore {
+    private static final CompletableFuture<Permit> GRANTED = CompletableFuture.completedFuture(Permit.GRANTED);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private final GuardClock clock;
     private final Cache<String, Bucket> buckets;
 
-    Throttle(GuardClock clock, int maxIdentities) {
+    InMemoryPermitStore(GuardClock clock, int maxIdentities) {
         this.clock = clock;
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(maxIdentities)
@@ -29,13 +31,13 @@ final class Throttle {
                 .build();
     }
 
-    /*
-     * Every method takes the keys of one request: usually one, several when a server could read the
-     * user two ways. A permit is then taken from every one of them, or from none (the stricter reading).
-     */
+    @Override
+    public CompletableFuture<Permit> tryAcquire(EndpointRule rule, List<String> keys) {
+        Permit permit = take(rule, keys);
+        return permit.granted() ? GRANTED : CompletableFuture.completedFuture(permit);
+    }
 
-    /** Takes one permit now from each key's bucket if each has one; otherwise says how long until the next. */
-    Permit tryAcquire(EndpointRule rule, List<String> keys) {
+    private Permit take(EndpointRule rule, List<String> keys) {
         if (keys.size() == 1) {
             ConsumptionProbe probe = bucket(rule, keys.get(0)).tryConsumeAndReturnRemaining(1);
             return probe.isConsumed() ? Permit.GRANTED : Permit.deniedFor(probe.getNanosToWaitForRefill());
@@ -60,37 +62,37 @@ final class Throttle {
         return Permit.deniedFor(wait);
     }
 
-    /** Waits up to maxWait for a permit from each key's bucket; true if all were taken (else none is kept). */
-    boolean acquireWithin(EndpointRule rule, List<String> keys, long maxWaitNanos) throws InterruptedException {
+    @Override
+    public boolean acquireWithin(EndpointRule rule, List<String> keys, long maxWaitNanos) throws InterruptedException {
         long deadline = clock.nanoTime() + maxWaitNanos;
         for (int i = 0; i < keys.size(); i++) {
             long left = Math.max(0, deadline - clock.nanoTime());
             if (!bucket(rule, keys.get(i)).asBlocking().tryConsume(1, left, clock.blockingStrategy())) {
-                refund(rule, keys.subList(0, i));
+                giveBack(rule, keys.subList(0, i));
                 return false;
             }
         }
         return true;
     }
 
-    /** {@link #acquireWithin}, waiting out an interrupt (and leaving the flag set) like a JDK socket read. */
-    boolean acquireWithinUninterruptibly(EndpointRule rule, List<String> keys, long maxWaitNanos) {
+    @Override
+    public boolean acquireWithinUninterruptibly(EndpointRule rule, List<String> keys, long maxWaitNanos) {
         long deadline = clock.nanoTime() + maxWaitNanos;
         for (int i = 0; i < keys.size(); i++) {
             long left = Math.max(0, deadline - clock.nanoTime());
             if (!bucket(rule, keys.get(i)).asBlocking().tryConsumeUninterruptibly(1, left,
                     clock.uninterruptibleBlockingStrategy())) {
-                refund(rule, keys.subList(0, i));
+                giveBack(rule, keys.subList(0, i));
                 return false;
             }
         }
         return true;
     }
 
-    /** Takes the permits within maxWait without blocking: the future completes when they are taken (or not). */
-    CompletableFuture<Boolean> acquireLater(EndpointRule rule, List<String> keys, long maxWaitNanos,
-                                            ScheduledExecutorService scheduler) {
-        return acquireLater(rule, keys, 0, clock.nanoTime() + maxWaitNanos, scheduler);
+    @Override
+    public CompletableFuture<Boolean> acquireLater(EndpointRule rule, List<String> keys, long maxWaitNanos,
+                                                   ScheduledExecutorService timer) {
+        return acquireLater(rule, keys, 0, clock.nanoTime() + maxWaitNanos, timer);
     }
 
     private CompletableFuture<Boolean> acquireLater(EndpointRule rule, List<String> keys, int next, long deadline,
@@ -101,25 +103,32 @@ final class Throttle {
         long left = Math.max(0, deadline - clock.nanoTime());
         return bucket(rule, keys.get(next)).asScheduler().tryConsume(1, left, scheduler).thenCompose(ok -> {
             if (!ok) {
-                refund(rule, keys.subList(0, next));
+                giveBack(rule, keys.subList(0, next));
                 return CompletableFuture.completedFuture(false);
             }
             return acquireLater(rule, keys, next + 1, deadline, scheduler);
         });
     }
 
-    /** Gives back permits that were taken for a call that then was not sent (the guardrail answered it). */
-    void refund(EndpointRule rule, List<String> keys) {
+    @Override
+    public CompletableFuture<Void> refund(EndpointRule rule, List<String> keys) {
+        giveBack(rule, keys);
+        return DONE;
+    }
+
+    private void giveBack(EndpointRule rule, List<String> keys) {
         for (String key : keys) {
             bucket(rule, key).addTokens(1);
         }
     }
 
-    long size() {
+    @Override
+    public long size() {
         return buckets.estimatedSize();
     }
 
-    void cleanUp() {
+    @Override
+    public void cleanUp() {
         buckets.cleanUp();
     }
 
@@ -129,28 +138,5 @@ final class Throttle {
                 .addLimit(b -> b.capacity(limit.count()).refillIntervally(limit.count(), limit.period()))
                 .withCustomTimePrecision(clock.timeMeter())
                 .build());
-    }
-
-    static final class Permit {
-        static final Permit GRANTED = new Permit(true, 0);
-        private final boolean granted;
-        private final long waitNanos;
-
-        private Permit(boolean granted, long waitNanos) {
-            this.granted = granted;
-            this.waitNanos = waitNanos;
-        }
-
-        static Permit deniedFor(long waitNanos) {
-            return new Permit(false, waitNanos);
-        }
-
-        boolean granted() {
-            return granted;
-        }
-
-        long waitNanos() {
-            return waitNanos;
-        }
     }
 }

@@ -1,0 +1,33 @@
+package io.tokenguard.agent.guard;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The settled-answer store: cacheable outcomes by request fingerprint, each for as long as its TTL
+ * says. Only what may be served to a later identical request is put here; requests in flight are
+ * not (they are coalesced in this JVM, see {@link InFlight}), nor is anything with a TTL of 0.
+ *
+ * <p>Look-ups answer with futures so that the asynchronous path never waits on a store: one in
+ * memory completes them at once (a hit hands out a future it already holds, allocating nothing), a
+ * remote one when its answer arrives (it bounds its own waits). Failures may be thrown or returned
+ * as failed futures: the guard treats both as a fault of its cache stage and steps aside.
+ */
+interface AnswerStore {
+    /** The settled outcome for this fingerprint, or a future of null when there is none (or it expired). */
+    CompletableFuture<Outcome> get(String fingerprint);
+
+    /**
+     * Keeps an outcome whose TTL is positive for that long. The future completes once a later
+     * {@link #get} (in any JVM sharing the store) sees it.
+     */
+    CompletableFuture<Void> put(String fingerprint, Outcome outcome);
+
+    /** Settled answers held (an estimate; what this JVM can tell for a remote store). */
+    long size();
+
+    /** Answers dropped because they expired or for room, since the store was built. */
+    long evictions();
+
+    /** Runs pending housekeeping (evictions) now rather than during later calls. */
+    void cleanUp();
+}
