@@ -118,9 +118,12 @@ public final class Guard {
     /** One of blocking (a caller that may block, sending on its own thread) and async is given. */
     private CompletableFuture<TokenHttpResponse> run(EndpointRule rule, TokenHttpRequest request, Upstream blocking,
                                                      AsyncUpstream async) {
-        if (!"POST".equals(request.method())) {
-            // Token requests are POSTs (RFC 6749 §3.2; methods are case-sensitive, RFC 9110 §9.1):
-            // anything else is not ours to judge.
+        boolean post = "POST".equals(request.method());
+        // Token requests are POSTs (RFC 6749 §3.2). Methods are case-sensitive (RFC 9110 §9.1), but
+        // ASP.NET Core hosts read "post" as a POST too: counted by limits and cooldowns, never shared.
+        boolean spelledPost = !post && "POST".equalsIgnoreCase(request.method()) && shadow == null;
+        if (!post && !spelledPost) {
+            // Anything else is not ours to judge.
             return passThrough(rule, request, async != null ? async : Futures.inline(blocking));
         }
         Exchange ex;
@@ -131,7 +134,23 @@ public final class Guard {
         } catch (Throwable t) {
             return stepAside("parse", t, rule, request, async != null ? async : Futures.inline(blocking));
         }
-        return shadow != null ? observe(ex) : enforce(ex);
+        return spelledPost ? limitOnly(ex) : shadow != null ? observe(ex) : enforce(ex);
+    }
+
+    /** Limits and cooldowns only: decided and acted on, never answered from, nor into, the cache. */
+    private CompletableFuture<TokenHttpResponse> limitOnly(Exchange ex) {
+        ex.stage = "guard";
+        return Futures.then(decide(ex), ex.callerMayBlock(), (decided, fault) -> {
+            if (fault != null) {
+                return stepAside(ex, fault);
+            }
+            try {
+                ex.decision = decided;
+                return act(ex).thenApply(Outcome::response);
+            } catch (Throwable t) {
+                return stepAside(ex, t);
+            }
+        });
     }
 
     /** The request goes upstream as it is, counted as a pass-through. */

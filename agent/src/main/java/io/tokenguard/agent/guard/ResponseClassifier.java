@@ -43,8 +43,9 @@ final class ResponseClassifier {
 
     ResponseVerdict classify(EndpointRule rule, TokenHttpResponse response, long wallClockMillis) {
         int status = response.status();
-        if (response.truncated() && status != 429) {
-            // A prefix of the answer: nothing about it can be vouched for, not even a lockout code.
+        if (response.truncated()) {
+            // A prefix of the answer: nothing about it can be vouched for, not even a lockout code;
+            // and a cooldown would replay the prefix as if it were the provider's whole answer.
             return ResponseVerdict.other();
         }
         if (status == 429) {

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -364,7 +363,6 @@ class HostileReviewTest {
      * The stricter reading would count it (and still never cache it).
      */
     @Test
-    @Disabled("next: the guard's decide step is being rebuilt behind the store seam (issue 11); counted there")
     void aLowerCasePostIsStillCountedByTheLimit() throws Exception {
         EndpointRule eloqua = eloqua(OnLimit.REJECT);
         Guard g = guard(eloqua);
