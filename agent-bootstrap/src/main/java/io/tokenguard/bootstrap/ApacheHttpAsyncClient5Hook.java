@@ -32,7 +32,7 @@ public final class ApacheHttpAsyncClient5Hook {
         try {
             return a.execute(client, target, producer, consumer, pushHandlerFactory, context, callback);
         } catch (Throwable t) {
-            Bridge.fault("apache-httpclient-5-async", t);
+            Bridge.fault(HttpClientKind.APACHE5.tag(), t);
             return null;
         }
     }

@@ -26,7 +26,7 @@ public final class ApacheHttpClient5Hook {
         } catch (java.io.IOException e) {
             throw e;
         } catch (Throwable t) {
-            Bridge.fault("apache-httpclient-5", t);
+            Bridge.fault(HttpClientKind.APACHE5.tag(), t);
             return null;
         }
     }

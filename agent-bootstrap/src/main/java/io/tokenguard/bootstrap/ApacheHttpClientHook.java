@@ -32,7 +32,7 @@ public final class ApacheHttpClientHook {
         } catch (java.io.IOException e) {
             throw e;
         } catch (Throwable t) {
-            Bridge.fault("apache-httpclient-4", t);
+            Bridge.fault(HttpClientKind.APACHE4.tag(), t);
             return null;
         }
     }

@@ -55,7 +55,7 @@ public final class Bridge {
             }
             return new GuardedHttpURLConnection((HttpURLConnection) connection);
         } catch (Throwable t) {
-            fault("wrap", t);
+            fault(HttpClientKind.URLCONNECTION.tag(), t);
             return connection;
         }
     }

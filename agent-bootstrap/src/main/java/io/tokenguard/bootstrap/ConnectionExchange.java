@@ -32,7 +32,7 @@ import java.util.Map;
  * connection, which then behaves exactly as if TokenGuard were not there.
  */
 final class ConnectionExchange {
-    static final String STAGE = "urlconnection";
+    static final String STAGE = HttpClientKind.URLCONNECTION.tag();
     private static final String ALREADY_CONNECTED = "Already connected";
 
     private final HttpURLConnection real;
@@ -318,8 +318,8 @@ final class ConnectionExchange {
                 switchToPassThrough();
                 return true;
             }
-            request = UrlConnectionCredentials.withSources(real, new TokenHttpRequest(real.getRequestMethod(),
-                    real.getURL(), headers, body, real.getReadTimeout(), TokenHttpRequest.URLCONNECTION));
+            request = UrlConnectionCredentials.withSources(real, new TokenHttpRequest(HttpClientKind.URLCONNECTION,
+                    real.getRequestMethod(), real.getURL(), headers, body, real.getReadTimeout()));
         } catch (Throwable t) {
             Bridge.fault(STAGE, t);
             switchToPassThrough();

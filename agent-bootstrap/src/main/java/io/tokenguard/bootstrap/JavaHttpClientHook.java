@@ -33,7 +33,7 @@ public final class JavaHttpClientHook {
         try {
             return a.sendAsync(client, request, handler, pushPromiseHandler, executor);
         } catch (Throwable t) {
-            Bridge.fault("java.net.http", t);
+            Bridge.fault(HttpClientKind.JDKHTTP.tag(), t);
             return null;
         }
     }

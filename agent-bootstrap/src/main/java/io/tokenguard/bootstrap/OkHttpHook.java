@@ -34,7 +34,7 @@ public final class OkHttpHook {
             List<?> guarded = a.interceptors(client, builder, interceptors);
             return guarded == null ? interceptors : guarded;
         } catch (Throwable t) {
-            Bridge.fault("okhttp", t);
+            Bridge.fault(HttpClientKind.OKHTTP.tag(), t);
             return interceptors;
         }
     }

@@ -7,58 +7,44 @@ import java.net.URL;
  * (adapters pass requests whose body exceeds the capture limit straight through instead).
  */
 public final class TokenHttpRequest {
-    /** HTTP client names, the {@code client} tag of the metrics. */
-    public static final String URLCONNECTION = "urlconnection";
-    public static final String JDKHTTP = "jdkhttp";
-    public static final String OKHTTP = "okhttp";
-    public static final String APACHE4 = "apache4";
-    public static final String APACHE5 = "apache5";
-    public static final String UNKNOWN_CLIENT = "unknown";
+    private static final Object[] NO_SOURCES = new Object[0];
 
+    private final HttpClientKind client;
     private final String method;
     private final URL url;
     private final HttpHeaders headers;
     private final byte[] body;
     private final long timeoutMillis;
-    private final String httpClient;
-    private final boolean interruptible;
     private final Object[] credentialSources;
 
-    /** A request from an unnamed HTTP client (tests). */
-    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis) {
-        this(method, url, headers, body, timeoutMillis, UNKNOWN_CLIENT, false);
-    }
-
-    /** A request from a client that waits like a blocking JDK socket read: see {@link #interruptible()}. */
-    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
-                            String httpClient) {
-        this(method, url, headers, body, timeoutMillis, httpClient, false);
-    }
-
     /**
+     * @param client        which HTTP client library sends it: its metric tag, and how a waiting caller
+     *                      reacts to an interrupt ({@link HttpClientKind#interruptible()})
      * @param timeoutMillis how long this caller may wait for an answer it did not send itself
      *                      (its read timeout); 0 means the client sets no limit
-     * @param httpClient    which HTTP client library sent it, one of the names above
-     * @param interruptible whether the client gives up a waiting call when its thread is interrupted
-     *                      (OkHttp: InterruptedIOException); see {@link #interruptible()}
      */
-    public TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
-                            String httpClient, boolean interruptible) {
-        this(method, url, headers, body, timeoutMillis, httpClient, interruptible, NO_SOURCES);
+    public TokenHttpRequest(HttpClientKind client, String method, URL url, HttpHeaders headers, byte[] body,
+                            long timeoutMillis) {
+        this(client, method, url, headers, body, timeoutMillis, NO_SOURCES);
     }
 
-    private static final Object[] NO_SOURCES = new Object[0];
-
-    private TokenHttpRequest(String method, URL url, HttpHeaders headers, byte[] body, long timeoutMillis,
-                             String httpClient, boolean interruptible, Object[] credentialSources) {
+    private TokenHttpRequest(HttpClientKind client, String method, URL url, HttpHeaders headers, byte[] body,
+                             long timeoutMillis, Object[] credentialSources) {
+        if (client == null) {
+            throw new IllegalArgumentException("a token request names its HTTP client");
+        }
+        this.client = client;
         this.credentialSources = credentialSources;
-        this.interruptible = interruptible;
         this.method = method;
         this.url = url;
         this.headers = headers == null ? HttpHeaders.EMPTY : headers;
         this.body = body == null ? new byte[0] : body;
         this.timeoutMillis = timeoutMillis;
-        this.httpClient = httpClient == null ? UNKNOWN_CLIENT : httpClient;
+    }
+
+    /** The HTTP client library that sent the request. */
+    public HttpClientKind client() {
+        return client;
     }
 
     public String method() {
@@ -82,20 +68,14 @@ public final class TokenHttpRequest {
         return timeoutMillis;
     }
 
-    /** The HTTP client library that sent the request (urlconnection, jdkhttp, okhttp, apache4, apache5). */
+    /** The client's metric tag (urlconnection, jdkhttp, okhttp, apache4, apache5): {@link HttpClientKind#tag()}. */
     public String httpClient() {
-        return httpClient;
+        return client.tag();
     }
 
-    /**
-     * How a caller waiting for someone else's answer reacts to {@link Thread#interrupt()}, so it
-     * reacts as its client would have without TokenGuard. True: it fails at once with an
-     * InterruptedIOException. False, like a JDK socket read: on a platform thread the interrupt is
-     * ignored (the wait goes on, the flag stays set); on a virtual thread it fails with
-     * SocketException "Closed by interrupt".
-     */
+    /** See {@link HttpClientKind#interruptible()}. */
     public boolean interruptible() {
-        return interruptible;
+        return client.interruptible();
     }
 
     /**
@@ -124,13 +104,13 @@ public final class TokenHttpRequest {
                 kept[i++] = o;
             }
         }
-        return new TokenHttpRequest(method, url, headers, body, timeoutMillis, httpClient, interruptible, kept);
+        return new TokenHttpRequest(client, method, url, headers, body, timeoutMillis, kept);
     }
 
     @Override
     public String toString() {
         // No headers values, no body: they carry credentials.
-        return "TokenHttpRequest[" + method + " " + url.getProtocol() + "://" + url.getHost()
+        return "TokenHttpRequest[" + client + " " + method + " " + url.getProtocol() + "://" + url.getHost()
                 + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getPath() + ", " + body.length + " body bytes]";
     }
 }

@@ -161,7 +161,7 @@ class GuardCacheTest {
 
     @Test
     void getRequestsPassThroughUnjudged() throws Exception {
-        TokenHttpRequest get = new TokenHttpRequest("GET", new java.net.URL(TWITTER_URL), null, null, 0);
+        TokenHttpRequest get = new TokenHttpRequest(TestRequests.CLIENT, "GET", new java.net.URL(TWITTER_URL), null, null, 0);
         guard.exchange(twitter, get, idp.upstream());
         guard.exchange(twitter, get, idp.upstream());
         assertThat(idp.calls).hasValue(2);

@@ -177,9 +177,10 @@ class GuardCoalescingTest {
         Thread t = new Thread(() -> {
             String result;
             try {
-                TokenHttpResponse r = guard.exchange(twitter, new io.tokenguard.bootstrap.TokenHttpRequest("POST",
-                        twitterBearer("app").url(), twitterBearer("app").headers(), twitterBearer("app").body(), 0, io.tokenguard.bootstrap.TokenHttpRequest.UNKNOWN_CLIENT,
-                        interruptible), gated.upstream());
+                TokenHttpResponse r = guard.exchange(twitter, new io.tokenguard.bootstrap.TokenHttpRequest(
+                        interruptible ? io.tokenguard.bootstrap.HttpClientKind.OKHTTP
+                                : io.tokenguard.bootstrap.HttpClientKind.URLCONNECTION, "POST",
+                        twitterBearer("app").url(), twitterBearer("app").headers(), twitterBearer("app").body(), 0), gated.upstream());
                 result = r.status() + " " + FakeIdp.text(r);
             } catch (Exception e) {
                 result = e.getClass().getName() + ": " + e.getMessage();

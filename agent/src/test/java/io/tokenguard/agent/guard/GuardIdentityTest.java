@@ -416,6 +416,6 @@ class GuardIdentityTest {
         for (int i = 0; i < r.headers().size(); i++) {
             b.add(r.headers().name(i), r.headers().value(i));
         }
-        return new TokenHttpRequest(r.method(), r.url(), b.add(name, value).build(), r.body(), r.timeoutMillis());
+        return new TokenHttpRequest(r.client(), r.method(), r.url(), b.add(name, value).build(), r.body(), r.timeoutMillis());
     }
 }

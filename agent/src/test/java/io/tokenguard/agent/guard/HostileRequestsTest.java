@@ -185,7 +185,7 @@ class HostileRequestsTest {
     /** A token URL asked with GET (or any other method) is passed through and never answered from the cache. */
     @Test
     void aGetToATokenUrlIsNeverCachedNorCachedFor() throws Exception {
-        TokenHttpRequest get = new TokenHttpRequest("GET", url(TWITTER_URL + "?grant_type=client_credentials"),
+        TokenHttpRequest get = new TokenHttpRequest(TestRequests.CLIENT, "GET", url(TWITTER_URL + "?grant_type=client_credentials"),
                 HttpHeaders.builder().add("Authorization", basic("app", "app-secret")).build(), new byte[0], 0);
         TokenHttpResponse one = guard.exchange(rule, get, idp.upstream());
         TokenHttpResponse two = guard.exchange(rule, get, idp.upstream());
@@ -205,7 +205,7 @@ class HostileRequestsTest {
     @Test
     void aLowerCasePostIsNeverCachedNorServedFromTheCache() throws Exception {
         TokenHttpRequest post = twitterBearer("app");
-        TokenHttpRequest lower = new TokenHttpRequest("post", post.url(), post.headers(), post.body(), 0);
+        TokenHttpRequest lower = new TokenHttpRequest(post.client(), "post", post.url(), post.headers(), post.body(), 0);
         guard.exchange(rule, post, idp.upstream());
         TokenHttpResponse one = guard.exchange(rule, lower, idp.upstream());
         TokenHttpResponse two = guard.exchange(rule, lower, idp.upstream());
@@ -230,11 +230,11 @@ class HostileRequestsTest {
 
     private static TokenHttpRequest request(String url, String contentType, byte[] body) {
         HttpHeaders h = HttpHeaders.builder().add("Content-Type", contentType).build();
-        return new TokenHttpRequest("POST", url(url), h, body, 0);
+        return new TokenHttpRequest(TestRequests.CLIENT, "POST", url(url), h, body, 0);
     }
 
     private static TokenHttpRequest withHeader(TokenHttpRequest r, String name, String value) {
-        return new TokenHttpRequest(r.method(), r.url(), r.headers().with(name, value), r.body(), 0);
+        return new TokenHttpRequest(r.client(), r.method(), r.url(), r.headers().with(name, value), r.body(), 0);
     }
 
     private static URL url(String url) {

@@ -66,11 +66,11 @@ class HostileReviewTest {
         for (int i = 0; i < r.headers().size(); i++) {
             b.add(r.headers().name(i), r.headers().value(i));
         }
-        return new TokenHttpRequest(r.method(), r.url(), b.add(name, value).build(), r.body(), r.timeoutMillis());
+        return new TokenHttpRequest(r.client(), r.method(), r.url(), b.add(name, value).build(), r.body(), r.timeoutMillis());
     }
 
     private static TokenHttpRequest withMethod(TokenHttpRequest r, String method) {
-        return new TokenHttpRequest(method, r.url(), r.headers(), r.body(), r.timeoutMillis());
+        return new TokenHttpRequest(r.client(), method, r.url(), r.headers(), r.body(), r.timeoutMillis());
     }
 
     private static String jwt(String payloadJson) {

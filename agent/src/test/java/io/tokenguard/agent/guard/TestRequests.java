@@ -4,6 +4,7 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.Mode;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.net.MalformedURLException;
@@ -16,6 +17,8 @@ import java.util.Base64;
 final class TestRequests {
     static final String ELOQUA_URL = "https://login.eloqua.com/auth/oauth2/token";
     static final String TWITTER_URL = "https://api.twitter.com/oauth2/token";
+    /** The client of a request whose client does not matter to the test. */
+    static final HttpClientKind CLIENT = HttpClientKind.URLCONNECTION;
 
     private TestRequests() {
     }
@@ -56,7 +59,8 @@ final class TestRequests {
 
     /** The same request as sent by the named HTTP client library. */
     static TokenHttpRequest via(String httpClient, TokenHttpRequest r) {
-        return new TokenHttpRequest(r.method(), r.url(), r.headers(), r.body(), r.timeoutMillis(), httpClient);
+        return new TokenHttpRequest(HttpClientKind.forTag(httpClient), r.method(), r.url(), r.headers(), r.body(),
+                r.timeoutMillis());
     }
 
     static TokenHttpRequest post(String url, String authorization, String contentType, String body, long timeoutMillis) {
@@ -65,8 +69,8 @@ final class TestRequests {
             h.add("Authorization", authorization);
         }
         try {
-            return new TokenHttpRequest("POST", new URL(url), h.build(), body.getBytes(StandardCharsets.UTF_8),
-                    timeoutMillis);
+            return new TokenHttpRequest(CLIENT, "POST", new URL(url), h.build(),
+                    body.getBytes(StandardCharsets.UTF_8), timeoutMillis);
         } catch (MalformedURLException e) {
             throw new IllegalArgumentException(e);
         }

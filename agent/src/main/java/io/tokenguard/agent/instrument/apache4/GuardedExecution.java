@@ -2,6 +2,7 @@ package io.tokenguard.agent.instrument.apache4;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
@@ -87,8 +88,8 @@ public final class GuardedExecution {
             return null;
         }
         TokenHttpRequest tokenRequest = Apache4Credentials.withSources(client, (HttpContext) context,
-                new TokenHttpRequest(httpRequest.getRequestLine().getMethod(), toUrl(uri), headers, body,
-                        readTimeout, TokenHttpRequest.APACHE4));
+                new TokenHttpRequest(HttpClientKind.APACHE4, httpRequest.getRequestLine().getMethod(), toUrl(uri),
+                        headers, body, readTimeout));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         // This call's own response, if it went upstream: the client's own object, its body kept in memory
         // (or, past the capture limit or the body wait, its first part followed by the live rest).

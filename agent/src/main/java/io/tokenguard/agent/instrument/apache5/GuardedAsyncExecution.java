@@ -2,6 +2,7 @@ package io.tokenguard.agent.instrument.apache5;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
@@ -92,7 +93,7 @@ public final class GuardedAsyncExecution {
             return null;
         }
         TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
-                new TokenHttpRequest(request.getMethod(), uri.toURL(), headers, body, 0, TokenHttpRequest.APACHE5));
+                new TokenHttpRequest(HttpClientKind.APACHE5, request.getMethod(), uri.toURL(), headers, body, 0));
         // Reads at most the capture limit, for at most the body wait, before the caller's consumer gets the response.
         AsyncResponseCapture own = new AsyncResponseCapture(guard.captureMaxBytes(), guard.bodyWaitMillis());
         BasicFuture<Object> answerFuture = new BasicFuture<Object>((FutureCallback<Object>) callback) {

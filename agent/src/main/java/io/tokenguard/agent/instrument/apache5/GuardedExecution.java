@@ -2,6 +2,7 @@ package io.tokenguard.agent.instrument.apache5;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
@@ -100,8 +101,8 @@ public final class GuardedExecution {
             return null;
         }
         TokenHttpRequest tokenRequest = Apache5Credentials.withSources(client, (HttpContext) context,
-                new TokenHttpRequest(httpRequest.getMethod(), uri.toURL(), headers, body, readTimeout,
-                        TokenHttpRequest.APACHE5));
+                new TokenHttpRequest(HttpClientKind.APACHE5, httpRequest.getMethod(), uri.toURL(), headers, body,
+                        readTimeout));
         CloseableHttpClient httpClient = (CloseableHttpClient) client;
         // This call's own response, if it went upstream: the client's own object, its body kept in memory
         // (or, past the capture limit or the body wait, its first part followed by the live rest).

@@ -3,6 +3,7 @@ package io.tokenguard.agent.instrument.javahttp;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.JavaHttpClientHook;
 import io.tokenguard.bootstrap.ResponseSource;
@@ -97,8 +98,8 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
             return sendUnguarded(client, replayOrOriginal(request, captured), handler);
         }
         TokenHttpRequest tokenRequest = JavaHttpClientCredentials.withSources(client, request,
-                new TokenHttpRequest(request.method(), request.uri().toURL(), headers, body, timeout,
-                        TokenHttpRequest.JDKHTTP));
+                new TokenHttpRequest(HttpClientKind.JDKHTTP, request.method(), request.uri().toURL(), headers, body,
+                        timeout));
         CompletableFuture<HttpClient.Version> version = new CompletableFuture<>();
         // Reads at most the capture limit, for at most the body wait (never past the request's timeout).
         ResponseBodyCapture<T> capture = new ResponseBodyCapture<>(limit,

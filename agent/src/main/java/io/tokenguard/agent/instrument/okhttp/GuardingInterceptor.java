@@ -2,6 +2,7 @@ package io.tokenguard.agent.instrument.okhttp;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
@@ -102,8 +103,8 @@ public final class GuardingInterceptor implements Interceptor {
         TokenHttpRequest tokenRequest;
         try {
             // Interruptible: OkHttp gives up an interrupted call with InterruptedIOException ("interrupted").
-            tokenRequest = credentials.withSources(chain, request, new TokenHttpRequest(request.method(), url.url(),
-                    headers, body, chain.readTimeoutMillis(), TokenHttpRequest.OKHTTP, true));
+            tokenRequest = credentials.withSources(chain, request, new TokenHttpRequest(HttpClientKind.OKHTTP,
+                    request.method(), url.url(), headers, body, chain.readTimeoutMillis()));
         } catch (Throwable t) {
             Bridge.fault("okhttp", t);
             return chain.proceed(request);
