@@ -1,11 +1,10 @@
 package io.tokenguard.bootstrap;
 
+import io.tokenguard.bootstrap.adapter.OnceAsyncUpstream;
+import io.tokenguard.bootstrap.adapter.OnceUpstream;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.URL;
-import java.net.URLConnection;
 import java.util.concurrent.CompletableFuture;
-import javax.net.ssl.HttpsURLConnection;
 
 /**
  * The static entry point instrumented code calls. Loaded by the bootstrap class loader so that
@@ -37,26 +36,6 @@ public final class Bridge {
         } catch (Throwable t) {
             fault("match", t);
             return false;
-        }
-    }
-
-    /**
-     * Advice on {@code URL.openConnection}: swaps the JDK's connection for a guarding wrapper when
-     * the URL is a token endpoint; anything else gets the JDK's own object back untouched.
-     */
-    public static URLConnection wrapConnection(URL url, URLConnection connection) {
-        if (!(connection instanceof HttpURLConnection) || connection instanceof GuardedConnection
-                || !isTokenEndpoint(url)) {
-            return connection;
-        }
-        try {
-            if (connection instanceof HttpsURLConnection) {
-                return new GuardedHttpsURLConnection((HttpsURLConnection) connection);
-            }
-            return new GuardedHttpURLConnection((HttpURLConnection) connection);
-        } catch (Throwable t) {
-            fault(HttpClientKind.URLCONNECTION.tag(), t);
-            return connection;
         }
     }
 

@@ -4,6 +4,7 @@ import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.config.Mode;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.urlconnection.UrlConnectionAdapter;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
@@ -42,7 +43,7 @@ final class BridgedGuard implements GuardDelegate, AutoCloseable {
 
     /** What {@code url.openConnection()} returns under the agent. */
     static HttpURLConnection open(URL url) throws IOException {
-        return (HttpURLConnection) Bridge.wrapConnection(url, url.openConnection());
+        return (HttpURLConnection) UrlConnectionAdapter.wrap(url, url.openConnection());
     }
 
     @Override

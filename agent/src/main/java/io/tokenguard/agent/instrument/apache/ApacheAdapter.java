@@ -1,6 +1,6 @@
 package io.tokenguard.agent.instrument.apache;
 
-import io.tokenguard.bootstrap.ApacheHttpClientHook;
+import io.tokenguard.bootstrap.hook.ApacheHttpClientHook;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,6 +1,6 @@
 package io.tokenguard.agent.instrument.apache;
 
-import io.tokenguard.bootstrap.ApacheHttpAsyncClient5Hook;
+import io.tokenguard.bootstrap.hook.ApacheHttpAsyncClient5Hook;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

@@ -16,18 +16,18 @@ public final class DoExecutePatch implements ClassPatch {
     /** HttpClient 4.5's funnel. */
     public static final String[] HTTPCLIENT_4 = {"(Lorg/apache/http/HttpHost;Lorg/apache/http/HttpRequest;"
             + "Lorg/apache/http/protocol/HttpContext;)Lorg/apache/http/client/methods/CloseableHttpResponse;",
-        "org/apache/http/client/methods/CloseableHttpResponse", "io/tokenguard/bootstrap/ApacheHttpClientHook"};
+        "org/apache/http/client/methods/CloseableHttpResponse", "io/tokenguard/bootstrap/hook/ApacheHttpClientHook"};
     /** HttpClient 5 classic's funnel. */
     public static final String[] HTTPCLIENT_5 = {"(Lorg/apache/hc/core5/http/HttpHost;"
             + "Lorg/apache/hc/core5/http/ClassicHttpRequest;Lorg/apache/hc/core5/http/protocol/HttpContext;)"
             + "Lorg/apache/hc/client5/http/impl/classic/CloseableHttpResponse;",
-        "org/apache/hc/client5/http/impl/classic/CloseableHttpResponse", "io/tokenguard/bootstrap/ApacheHttpClient5Hook"};
+        "org/apache/hc/client5/http/impl/classic/CloseableHttpResponse", "io/tokenguard/bootstrap/hook/ApacheHttpClient5Hook"};
     /** HttpClient 5 async's funnel: the Future it returns is the caller's. */
     public static final String[] HTTPCLIENT_5_ASYNC = {"(Lorg/apache/hc/core5/http/HttpHost;"
             + "Lorg/apache/hc/core5/http/nio/AsyncRequestProducer;Lorg/apache/hc/core5/http/nio/AsyncResponseConsumer;"
             + "Lorg/apache/hc/core5/http/nio/HandlerFactory;Lorg/apache/hc/core5/http/protocol/HttpContext;"
             + "Lorg/apache/hc/core5/concurrent/FutureCallback;)Ljava/util/concurrent/Future;",
-        "java/util/concurrent/Future", "io/tokenguard/bootstrap/ApacheHttpAsyncClient5Hook"};
+        "java/util/concurrent/Future", "io/tokenguard/bootstrap/hook/ApacheHttpAsyncClient5Hook"};
 
     private final String className;
     private final String descriptor;

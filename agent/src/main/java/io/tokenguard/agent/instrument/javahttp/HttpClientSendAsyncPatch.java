@@ -18,7 +18,7 @@ public final class HttpClientSendAsyncPatch implements ClassPatch {
     private static final String FUNNEL_DESCRIPTOR = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
             + "Ljava/util/concurrent/CompletableFuture;";
-    private static final String BRIDGE = "io/tokenguard/bootstrap/JavaHttpClientHook";
+    private static final String BRIDGE = "io/tokenguard/bootstrap/hook/JavaHttpClientHook";
     /** java.base types only, so the call links from java.net.http whatever the adapter needs. */
     private static final String BRIDGE_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;"
             + "Ljava/lang/Object;Ljava/lang/Object;)Ljava/util/concurrent/CompletableFuture;";

@@ -5,7 +5,7 @@ import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.HttpHeaders;
-import io.tokenguard.bootstrap.JavaHttpClientHook;
+import io.tokenguard.bootstrap.hook.JavaHttpClientHook;
 import io.tokenguard.bootstrap.ResponseSource;
 import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;

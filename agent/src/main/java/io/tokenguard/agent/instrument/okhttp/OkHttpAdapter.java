@@ -1,6 +1,6 @@
 package io.tokenguard.agent.instrument.okhttp;
 
-import io.tokenguard.bootstrap.OkHttpHook;
+import io.tokenguard.bootstrap.hook.OkHttpHook;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

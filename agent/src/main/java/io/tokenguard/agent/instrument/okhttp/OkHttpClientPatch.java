@@ -12,7 +12,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 public final class OkHttpClientPatch implements ClassPatch {
     private static final String CLASS = "okhttp3/OkHttpClient";
-    private static final String HOOK = "io/tokenguard/bootstrap/OkHttpHook";
+    private static final String HOOK = "io/tokenguard/bootstrap/hook/OkHttpHook";
 
     @Override
     public String className() {

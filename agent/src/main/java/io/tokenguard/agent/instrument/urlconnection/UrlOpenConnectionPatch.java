@@ -7,7 +7,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * HttpURLConnection / HttpsURLConnection: makes both {@code URL.openConnection} overloads end in
- * {@code return Bridge.wrapConnection(this, connection)}, so token endpoints get a guarding wrapper
+ * {@code return UrlConnectionAdapter.wrap(this, connection)}, so token endpoints get a guarding wrapper
  * and every other URL gets the JDK's own object back (DESIGN §3: wrap at the factory).
  *
  * <p>Written with the ASM that Byte Buddy bundles rather than an AgentBuilder + Advice, because this
@@ -17,7 +17,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  */
 public final class UrlOpenConnectionPatch implements ClassPatch {
     static final String URL_CLASS = "java/net/URL";
-    private static final String BRIDGE = "io/tokenguard/bootstrap/Bridge";
+    private static final String ADAPTER = "io/tokenguard/bootstrap/urlconnection/UrlConnectionAdapter";
     private static final String WRAP_DESCRIPTOR = "(Ljava/net/URL;Ljava/net/URLConnection;)Ljava/net/URLConnection;";
     private static final String RETURNS_CONNECTION = ")Ljava/net/URLConnection;";
 
@@ -33,7 +33,7 @@ public final class UrlOpenConnectionPatch implements ClassPatch {
                 WrapOnReturn::new);
     }
 
-    /** Before each ARETURN: stack [connection] becomes [Bridge.wrapConnection(this, connection)]. */
+    /** Before each ARETURN: stack [connection] becomes [UrlConnectionAdapter.wrap(this, connection)]. */
     private static final class WrapOnReturn extends MethodVisitor {
         WrapOnReturn(MethodVisitor mv) {
             super(Opcodes.ASM9, mv);
@@ -44,7 +44,7 @@ public final class UrlOpenConnectionPatch implements ClassPatch {
             if (opcode == Opcodes.ARETURN) {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
                 super.visitInsn(Opcodes.SWAP);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "wrapConnection", WRAP_DESCRIPTOR, false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ADAPTER, "wrap", WRAP_DESCRIPTOR, false);
             }
             super.visitInsn(opcode);
         }

@@ -1,8 +1,15 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.hook;
 
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.HttpClientKind;
 import java.util.List;
 
 /**

@@ -1,7 +1,15 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -96,7 +104,7 @@ class GuardedConnectionBodyTest {
     private static HttpURLConnection post(URL url, boolean guarded, int readTimeout) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         if (guarded) {
-            c = (HttpURLConnection) Bridge.wrapConnection(url, c);
+            c = (HttpURLConnection) UrlConnectionAdapter.wrap(url, c);
             assertThat(c).isInstanceOf(GuardedConnection.class);
         }
         c.setRequestMethod("POST");

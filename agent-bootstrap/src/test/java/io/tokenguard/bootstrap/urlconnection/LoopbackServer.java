@@ -1,4 +1,4 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,8 +1,16 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,7 +99,7 @@ class GuardedHttpURLConnectionTest {
 
     private HttpURLConnection guarded(URL url) throws IOException {
         URLConnectionHolder h = new URLConnectionHolder(url);
-        HttpURLConnection c = (HttpURLConnection) Bridge.wrapConnection(url, h.real);
+        HttpURLConnection c = (HttpURLConnection) UrlConnectionAdapter.wrap(url, h.real);
         assertThat(c).isInstanceOf(GuardedConnection.class);
         return c;
     }
@@ -312,15 +320,15 @@ class GuardedHttpURLConnectionTest {
         });
         URL url = server.url("/api");
         java.net.URLConnection real = url.openConnection();
-        assertThat(Bridge.wrapConnection(url, real)).isSameAs(real);
+        assertThat(UrlConnectionAdapter.wrap(url, real)).isSameAs(real);
         Bridge.install(null);
-        assertThat(Bridge.wrapConnection(url, real)).isSameAs(real);
+        assertThat(UrlConnectionAdapter.wrap(url, real)).isSameAs(real);
     }
 
     @Test
     void httpsConnectionsGetTheHttpsWrapper() throws IOException {
         URL url = new URL("https://127.0.0.1:1/token");
-        java.net.URLConnection wrapped = Bridge.wrapConnection(url, url.openConnection());
+        java.net.URLConnection wrapped = UrlConnectionAdapter.wrap(url, url.openConnection());
         assertThat(wrapped).isInstanceOf(HttpsURLConnection.class).isInstanceOf(GuardedConnection.class);
         ((HttpsURLConnection) wrapped).setConnectTimeout(1234);
         assertThat(wrapped.getConnectTimeout()).isEqualTo(1234);

@@ -1,5 +1,14 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpClientKind;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TestFaults;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import io.tokenguard.bootstrap.body.BodyPrefix;
 import io.tokenguard.bootstrap.body.PrefixedInputStream;
 import java.io.ByteArrayInputStream;

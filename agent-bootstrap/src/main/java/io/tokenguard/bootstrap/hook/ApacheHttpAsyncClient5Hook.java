@@ -1,5 +1,7 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.hook;
 
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.HttpClientKind;
 /**
  * Entry point of the code patched into Apache HttpClient 5 async's {@code doExecute(target, producer,
  * consumer, pushHandlerFactory, context, callback)} of {@code InternalAbstractHttpAsyncClient} and

@@ -1,7 +1,15 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Authenticator;
@@ -71,7 +79,7 @@ class UrlConnectionCredentialsTest {
 
     private TokenHttpRequest post(String url, SSLSocketFactory factory) throws IOException {
         URL u = new URL(url);
-        HttpURLConnection c = (HttpURLConnection) Bridge.wrapConnection(u, u.openConnection());
+        HttpURLConnection c = (HttpURLConnection) UrlConnectionAdapter.wrap(u, u.openConnection());
         if (factory != null) {
             ((HttpsURLConnection) c).setSSLSocketFactory(factory);
         }

@@ -1,5 +1,7 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.hook;
 
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.HttpClientKind;
 /**
  * Entry point of the code patched into Apache HttpClient 5 classic's {@code InternalHttpClient} and
  * {@code MinimalHttpClient.doExecute(target, request, context)}, the funnel of every execute overload

@@ -1,4 +1,4 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 /** Marker for TokenGuard's connection wrappers, so a wrapper is never wrapped again. */
 public interface GuardedConnection {

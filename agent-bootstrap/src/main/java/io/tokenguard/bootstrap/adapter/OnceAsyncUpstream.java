@@ -1,13 +1,15 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.adapter;
 
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.util.concurrent.CompletableFuture;
 
 /** The asynchronous twin of {@link OnceUpstream}: the request is sent at most once, whoever asks. */
-final class OnceAsyncUpstream implements AsyncUpstream {
+public final class OnceAsyncUpstream implements AsyncUpstream {
     private final AsyncUpstream upstream;
     private CompletableFuture<TokenHttpResponse> sent;
 
-    OnceAsyncUpstream(AsyncUpstream upstream) {
+    public OnceAsyncUpstream(AsyncUpstream upstream) {
         this.upstream = upstream;
     }
 
@@ -24,7 +26,7 @@ final class OnceAsyncUpstream implements AsyncUpstream {
         return sent;
     }
 
-    synchronized boolean wasSent() {
+    public synchronized boolean wasSent() {
         return sent != null;
     }
 }

@@ -1,10 +1,19 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tokenguard.bootstrap.AsyncUpstream;
+import io.tokenguard.bootstrap.Bridge;
+import io.tokenguard.bootstrap.GuardDelegate;
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.ResponseSource;
+import io.tokenguard.bootstrap.TestFaults;
+import io.tokenguard.bootstrap.TokenHttpRequest;
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -642,18 +651,18 @@ class GuardedConnectionTest {
         delegate.tokenPathPrefix = "/token";
         URL token = url("/token/200");
         URL other = url("/other/200");
-        URLConnection wrapped = Bridge.wrapConnection(token, token.openConnection());
+        URLConnection wrapped = UrlConnectionAdapter.wrap(token, token.openConnection());
         assertThat(wrapped).isInstanceOf(GuardedHttpURLConnection.class);
-        assertThat(Bridge.wrapConnection(token, wrapped)).isSameAs(wrapped);
+        assertThat(UrlConnectionAdapter.wrap(token, wrapped)).isSameAs(wrapped);
         URLConnection plain = other.openConnection();
-        assertThat(Bridge.wrapConnection(other, plain)).isSameAs(plain);
+        assertThat(UrlConnectionAdapter.wrap(other, plain)).isSameAs(plain);
 
         URL https = new URL("https://127.0.0.1:1/token");
-        assertThat(Bridge.wrapConnection(https, https.openConnection())).isInstanceOf(GuardedHttpsURLConnection.class);
+        assertThat(UrlConnectionAdapter.wrap(https, https.openConnection())).isInstanceOf(GuardedHttpsURLConnection.class);
 
         Bridge.install(null);
         URLConnection unguarded = token.openConnection();
-        assertThat(Bridge.wrapConnection(token, unguarded)).isSameAs(unguarded);
+        assertThat(UrlConnectionAdapter.wrap(token, unguarded)).isSameAs(unguarded);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -1,5 +1,7 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.urlconnection;
 
+import io.tokenguard.bootstrap.HttpHeaders;
+import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;

@@ -1,5 +1,7 @@
-package io.tokenguard.bootstrap;
+package io.tokenguard.bootstrap.adapter;
 
+import io.tokenguard.bootstrap.TokenHttpResponse;
+import io.tokenguard.bootstrap.Upstream;
 import java.io.IOException;
 
 /**
@@ -7,13 +9,13 @@ import java.io.IOException;
  * path after the guard broke. A second call replays the first outcome, whatever it was: an answer,
  * an IOException, a RuntimeException or an Error.
  */
-final class OnceUpstream implements Upstream {
+public final class OnceUpstream implements Upstream {
     private final Upstream upstream;
     private boolean sent;
     private TokenHttpResponse response;
     private Throwable failure;
 
-    OnceUpstream(Upstream upstream) {
+    public OnceUpstream(Upstream upstream) {
         this.upstream = upstream;
     }
 
