@@ -54,6 +54,13 @@ public final class Bridge {
         } catch (IOException e) {
             throw e;
         } catch (Throwable t) {
+            if (once.threw(t)) {
+                // The client's own send failed (unchecked): that is its answer, not a fault of the guard's.
+                if (t instanceof Error) {
+                    throw (Error) t;
+                }
+                throw (RuntimeException) t;
+            }
             fault("exchange", t);
             return once.send();
         }

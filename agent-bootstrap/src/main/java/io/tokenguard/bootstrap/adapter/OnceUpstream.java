@@ -40,4 +40,9 @@ public final class OnceUpstream implements Upstream {
         }
         return response;
     }
+
+    /** Whether the one send threw exactly this (so it is the upstream's failure, replayed, not a new one). */
+    public synchronized boolean threw(Throwable t) {
+        return sent && failure == t;
+    }
 }

@@ -2,6 +2,7 @@ package io.tokenguard.bootstrap.hook;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.HttpClientKind;
+import io.tokenguard.bootstrap.adapter.ClientFailure;
 /**
  * Entry point of the code patched into Apache HttpClient 5 classic's {@code InternalHttpClient} and
  * {@code MinimalHttpClient.doExecute(target, request, context)}, the funnel of every execute overload
@@ -27,6 +28,9 @@ public final class ApacheHttpClient5Hook {
             return a.execute(client, target, request, context);
         } catch (java.io.IOException e) {
             throw e;
+        } catch (ClientFailure f) {
+            // The client's own failure, not TokenGuard's: proceeding would send the request again.
+            throw f.rethrow();
         } catch (Throwable t) {
             Bridge.fault(HttpClientKind.APACHE5.tag(), t);
             return null;

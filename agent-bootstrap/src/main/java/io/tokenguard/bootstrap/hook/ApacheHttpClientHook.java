@@ -2,6 +2,7 @@ package io.tokenguard.bootstrap.hook;
 
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.HttpClientKind;
+import io.tokenguard.bootstrap.adapter.ClientFailure;
 /**
  * Entry point of the code patched into Apache HttpClient 4.5's {@code InternalHttpClient} and
  * {@code MinimalHttpClient.doExecute(target, request, context)}, the funnel of every execute
@@ -33,6 +34,9 @@ public final class ApacheHttpClientHook {
             return a.execute(client, target, request, context);
         } catch (java.io.IOException e) {
             throw e;
+        } catch (ClientFailure f) {
+            // The client's own failure, not TokenGuard's: proceeding would send the request again.
+            throw f.rethrow();
         } catch (Throwable t) {
             Bridge.fault(HttpClientKind.APACHE4.tag(), t);
             return null;

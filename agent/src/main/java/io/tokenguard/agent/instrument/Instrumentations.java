@@ -40,13 +40,13 @@ public final class Instrumentations {
         OkHttpHook.install(new OkHttpAdapter(appLoader -> okhttpLoaders.computeIfAbsent(appLoader,
                 l -> new AdapterClassLoader(l, OKHTTP_ADAPTER_PACKAGE, agentLoader))));
         Map<ClassLoader, ClassLoader> apache4Loaders = Collections.synchronizedMap(new WeakHashMap<>());
-        ApacheHttpClientHook.install(new ApacheAdapter(APACHE4_ADAPTER_PACKAGE + "GuardedExecution",
+        ApacheHttpClientHook.install(new ApacheAdapter(APACHE4_ADAPTER_PACKAGE + "Apache4Adapter",
                 appLoader -> apache4Loaders.computeIfAbsent(appLoader,
                         l -> new AdapterClassLoader(l, APACHE4_ADAPTER_PACKAGE, agentLoader))));
         Map<ClassLoader, ClassLoader> apache5Loaders = Collections.synchronizedMap(new WeakHashMap<>());
         Function<ClassLoader, ClassLoader> apache5AdapterLoaders = appLoader -> apache5Loaders.computeIfAbsent(
                 appLoader, l -> new AdapterClassLoader(l, APACHE5_ADAPTER_PACKAGE, agentLoader));
-        ApacheHttpClient5Hook.install(new ApacheAdapter(APACHE5_ADAPTER_PACKAGE + "GuardedExecution",
+        ApacheHttpClient5Hook.install(new ApacheAdapter(APACHE5_ADAPTER_PACKAGE + "Apache5Adapter",
                 apache5AdapterLoaders));
         ApacheHttpAsyncClient5Hook.install(new ApacheAsyncAdapter(apache5AdapterLoaders));
 

@@ -71,7 +71,7 @@ class ApacheFollowersTest extends AgainstHangingIdp {
                 org.apache.http.HttpHost target = new org.apache.http.HttpHost(url.getHost(), url.getPort(), "http");
                 org.apache.http.client.methods.CloseableHttpResponse response = guarded
                         ? (org.apache.http.client.methods.CloseableHttpResponse)
-                                io.tokenguard.agent.instrument.apache4.GuardedExecution.execute(client, target, post,
+                                io.tokenguard.agent.instrument.apache4.Apache4Adapter.execute(client, target, post,
                                         context)
                         : client.execute(target, post, context);
                 assertThat(response).as("the adapter guarded the request").isNotNull();
@@ -123,7 +123,7 @@ class ApacheFollowersTest extends AgainstHangingIdp {
                 @SuppressWarnings("deprecation")
                 org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response = guarded
                         ? (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse)
-                                io.tokenguard.agent.instrument.apache5.GuardedExecution.execute(client, target, post,
+                                io.tokenguard.agent.instrument.apache5.Apache5Adapter.execute(client, target, post,
                                         context)
                         : client.execute(target, post, context);
                 assertThat(response).as("the adapter guarded the request").isNotNull();

@@ -185,7 +185,7 @@ class BodyThroughAdaptersTest {
                             org.apache.http.client.protocol.HttpClientContext.create();
                     org.apache.http.client.methods.CloseableHttpResponse r = guarded
                             ? (org.apache.http.client.methods.CloseableHttpResponse)
-                                    io.tokenguard.agent.instrument.apache4.GuardedExecution.execute(client, target, post,
+                                    io.tokenguard.agent.instrument.apache4.Apache4Adapter.execute(client, target, post,
                                             context)
                             : client.execute(target, post, context);
                     try {
@@ -213,7 +213,7 @@ class BodyThroughAdaptersTest {
                             org.apache.hc.client5.http.protocol.HttpClientContext.create();
                     org.apache.hc.client5.http.impl.classic.CloseableHttpResponse r = guarded
                             ? (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse)
-                                    io.tokenguard.agent.instrument.apache5.GuardedExecution.execute(client, target, post,
+                                    io.tokenguard.agent.instrument.apache5.Apache5Adapter.execute(client, target, post,
                                             context)
                             : client.execute(target, post, context);
                     try {
@@ -277,7 +277,7 @@ class BodyThroughAdaptersTest {
                     org.apache.hc.core5.http.HttpHost target = org.apache.hc.core5.http.HttpHost.create(URI.create(url));
                     @SuppressWarnings("unchecked")
                     Future<String> f = guarded
-                            ? (Future<String>) io.tokenguard.agent.instrument.apache5.GuardedAsyncExecution.execute(
+                            ? (Future<String>) io.tokenguard.agent.instrument.apache5.Apache5AsyncAdapter.execute(
                                     client, target, producer, consumer, null,
                                     org.apache.hc.client5.http.protocol.HttpClientContext.create(), null)
                             : client.execute(target, producer, consumer, null,

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * loader that holds the app's HttpClient, like {@link ApacheAdapter} for the classic clients.
  */
 public final class ApacheAsyncAdapter implements ApacheHttpAsyncClient5Hook.Adapter {
-    private static final String EXECUTION = "io.tokenguard.agent.instrument.apache5.GuardedAsyncExecution";
+    private static final String EXECUTION = "io.tokenguard.agent.instrument.apache5.Apache5AsyncAdapter";
 
     private final Function<ClassLoader, ClassLoader> adapterLoaders;
     private final Map<ClassLoader, MethodHandle> handles = Collections.synchronizedMap(new WeakHashMap<>());
