@@ -12,9 +12,10 @@ import java.io.IOException;
 /**
  * One guarded call of a blocking client (HttpURLConnection, OkHttp's {@code execute} and
  * {@code enqueue} interceptor chain, Apache classic): the flow of {@link ClientExchange}, written once.
- * A client supplies only what differs: read its request ({@link #request}), send it ({@link #send}),
- * read its response ({@link #read}, mostly a {@link ResponseReader}), build its own response from an
- * answer it did not fetch ({@link #synthetic}), and let the call proceed untouched ({@link #proceed}).
+ * A client supplies only what differs: read its request ({@link #request}), send it and read its
+ * response within the bounds ({@link #send}, mostly through a {@link ResponseReader}), build its own
+ * response from an answer it did not fetch ({@link #synthetic}), and let the call proceed untouched
+ * ({@link #proceed}).
  *
  * @param <N> the client's own response type, what the adapter hands back
  */
@@ -36,11 +37,11 @@ public abstract class BlockingClientExchange<N> extends ClientExchange {
      */
     protected abstract TokenHttpRequest request(int captureMaxBytes) throws Throwable;
 
-    /** Sends this call's request with the client's own machinery (an inner hooked call passes untouched). */
-    protected abstract N send() throws IOException;
-
-    /** Reads this call's own response within the bounds. */
-    protected abstract OwnResponse<N> read(N response, BodyBounds bounds) throws IOException;
+    /**
+     * Sends this call's request with the client's own machinery (an inner hooked call passes untouched)
+     * and reads its response within the bounds. Throws what the client throws.
+     */
+    protected abstract OwnResponse<N> send(BodyBounds bounds) throws IOException;
 
     /** The client's own response type for an answer this call did not fetch itself (cache, coalesced, local). */
     protected abstract N synthetic(TokenHttpResponse answer) throws Exception;
@@ -145,22 +146,15 @@ public abstract class BlockingClientExchange<N> extends ClientExchange {
     /** The upstream of this exchange: sends once (the guard's Bridge sees to that), remembers the response. */
     private TokenHttpResponse sendOwn(BodyBounds bounds) throws IOException {
         sent = true;
-        N response;
         CallDepth depth = CallDepth.forClient(client);
         depth.getAndIncrement();
         try {
-            response = send();
+            own = send(bounds);
         } catch (RuntimeException | Error e) {
             clientsOwn = e;
             throw e;
         } finally {
             depth.decrementAndGet();
-        }
-        try {
-            own = read(response, bounds);
-        } catch (RuntimeException | Error e) {
-            clientsOwn = e;
-            throw e;
         }
         if (own.failure() != null) {
             throw own.failure();

@@ -41,14 +41,14 @@ public abstract class ResponseReader<N> {
     /** The body stream, or null when there is none after all. */
     protected abstract InputStream body() throws IOException;
 
-    /** The response whose body is the part read, then the live rest of {@code rest}. */
-    protected abstract N followedBy(byte[] prefix, InputStream rest);
+    /** The response whose body is the part read ({@code prefix}'s body), then the live rest of {@code rest}. */
+    protected abstract N followedBy(TokenHttpResponse prefix, InputStream rest);
 
     /** The response whose body is what arrived, then {@code failure} on the next read. */
-    protected abstract N thenFailing(byte[] arrived, IOException failure);
+    protected abstract N thenFailing(TokenHttpResponse arrived, IOException failure);
 
-    /** The response whose body is these bytes, re-readable; the client's stream is closed already. */
-    protected abstract N whole(byte[] body);
+    /** The response whose body is the answer's, re-readable; the client's stream is closed already. */
+    protected abstract N whole(TokenHttpResponse answer);
 
     /** The response as the client gave it. */
     protected abstract N untouched();
@@ -95,21 +95,24 @@ public abstract class ResponseReader<N> {
         if (prefix.truncated()) {
             // The rest stays on the connection: the app reads it from the client's own stream, and its
             // own close() releases the connection, as without the agent.
-            return OwnResponse.streaming(followedBy(bytes, in), answer(status, reason, headers, bytes, true));
+            TokenHttpResponse part = answer(status, reason, headers, bytes, true);
+            return OwnResponse.streaming(followedBy(part, in), part);
         }
         if (prefix.failure() != null) {
             // Reset or read timeout mid-body: the app meets it on its body read, after what had arrived.
-            return OwnResponse.broken(thenFailing(bytes, prefix.failure()), prefix.failure());
+            return OwnResponse.broken(thenFailing(answer(status, reason, headers, bytes, false), prefix.failure()),
+                    prefix.failure());
         }
         close();
+        TokenHttpResponse whole = answer(status, reason, headers, bytes, false);
         N kept;
         try {
-            kept = whole(bytes);
+            kept = whole(whole);
         } catch (RuntimeException | LinkageError e) {
             Bridge.fault(client.tag(), e);
             kept = null; // the answer is still served, as a response built from the bytes
         }
-        return OwnResponse.whole(kept, answer(status, reason, headers, bytes, false));
+        return OwnResponse.whole(kept, whole);
     }
 
     private void closeQuietly() {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Defines an adapter package's classes as a child of the app's class loader that holds the client
+ * Defines the library adapters' classes as a child of the app's class loader that holds the client
  * library, so they link against that loader's copy of the library (a Spring Boot jar, a servlet
  * container...). Everything else is the parent's; the bridge comes from the boot loader.
  */
@@ -13,18 +13,28 @@ final class AdapterClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private final String adapterPackage;
+    private final String[] adapterPackages;
     private final ClassLoader agentLoader;
 
-    AdapterClassLoader(ClassLoader parent, String adapterPackage, ClassLoader agentLoader) {
+    /** @param adapterPackages the library adapters' packages, each ending in a dot */
+    AdapterClassLoader(ClassLoader parent, String[] adapterPackages, ClassLoader agentLoader) {
         super(parent);
-        this.adapterPackage = adapterPackage;
+        this.adapterPackages = adapterPackages;
         this.agentLoader = agentLoader;
+    }
+
+    private boolean isAdapter(String name) {
+        for (String p : adapterPackages) {
+            if (name.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (!name.startsWith(adapterPackage)) {
+        if (!isAdapter(name)) {
             return super.loadClass(name, resolve);
         }
         synchronized (getClassLoadingLock(name)) {

@@ -3,6 +3,7 @@ package io.tokenguard.agent.instrument.apache4;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.adapter.ClientExchange;
+import io.tokenguard.bootstrap.hook.ClientHooks;
 import java.io.IOException;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
@@ -14,8 +15,11 @@ import org.apache.http.protocol.HttpContext;
  * {@code doExecute(target, request, context)} of {@code InternalHttpClient} and {@code MinimalHttpClient}
  * asks first. The flow is the bootstrap's; {@link Apache4Exchange} supplies HttpClient 4.5's part.
  */
-public final class Apache4Adapter {
-    private Apache4Adapter() {
+public final class Apache4Adapter implements ClientHooks.Hook {
+    @Override
+    public Object enter(Object client, Object target, Object request, Object context, Object unused3,
+                        Object unused4, Object unused5) throws IOException {
+        return execute(client, target, request, context);
     }
 
     /** The response for a guarded token request, or null to let the client's doExecute proceed. */

@@ -101,14 +101,8 @@ final class Apache4Exchange extends BlockingClientExchange<CloseableHttpResponse
     }
 
     @Override
-    protected CloseableHttpResponse send() throws IOException {
-        return httpClient.execute(target, request, context);
-    }
-
-    @Override
-    protected OwnResponse<CloseableHttpResponse> read(CloseableHttpResponse response, BodyBounds bounds)
-            throws IOException {
-        return new Reader(response).read(client, bounds);
+    protected OwnResponse<CloseableHttpResponse> send(BodyBounds bounds) throws IOException {
+        return new Reader(httpClient.execute(target, request, context)).read(this.client, bounds);
     }
 
     @Override
@@ -219,21 +213,22 @@ final class Apache4Exchange extends BlockingClientExchange<CloseableHttpResponse
         }
 
         @Override
-        protected CloseableHttpResponse followedBy(byte[] prefix, InputStream rest) {
+        protected CloseableHttpResponse followedBy(TokenHttpResponse prefix, InputStream rest) {
             // Closing the response releases the connection, as without the agent.
-            response.setEntity(streaming.over(PrefixedInputStream.followedBy(prefix, rest)));
+            response.setEntity(streaming.over(PrefixedInputStream.followedBy(prefix.body(), rest)));
             return response;
         }
 
         @Override
-        protected CloseableHttpResponse thenFailing(byte[] arrived, IOException failure) {
+        protected CloseableHttpResponse thenFailing(TokenHttpResponse arrived, IOException failure) {
             // The app's own close() releases the connection as it would have without the agent.
-            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(arrived, failure)));
+            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(arrived.body(), failure)));
             return response;
         }
 
         @Override
-        protected CloseableHttpResponse whole(byte[] bytes) {
+        protected CloseableHttpResponse whole(TokenHttpResponse answer) {
+            byte[] bytes = answer.body();
             ByteArrayEntity kept = new ByteArrayEntity(bytes);
             kept.setContentType(entity.getContentType());
             kept.setContentEncoding(entity.getContentEncoding());

@@ -3,6 +3,7 @@ package io.tokenguard.agent.instrument.apache5;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.adapter.ClientExchange;
+import io.tokenguard.bootstrap.hook.ClientHooks;
 import java.io.IOException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.core5.http.ClassicHttpRequest;
@@ -15,8 +16,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * {@code MinimalHttpClient} asks first. The flow is the bootstrap's; {@link Apache5Exchange} supplies
  * HttpClient 5's part.
  */
-public final class Apache5Adapter {
-    private Apache5Adapter() {
+public final class Apache5Adapter implements ClientHooks.Hook {
+    @Override
+    public Object enter(Object client, Object target, Object request, Object context, Object unused3,
+                        Object unused4, Object unused5) throws IOException {
+        return execute(client, target, request, context);
     }
 
     /** The response for a guarded token request, or null to let the client's doExecute proceed. */

@@ -3,6 +3,7 @@ package io.tokenguard.agent.instrument.apache5;
 import io.tokenguard.bootstrap.GuardDelegate;
 import io.tokenguard.bootstrap.HttpClientKind;
 import io.tokenguard.bootstrap.adapter.ClientExchange;
+import io.tokenguard.bootstrap.hook.ClientHooks;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.HttpHost;
@@ -19,11 +20,14 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * request is inside the producer, so only a repeatable producer is admitted and the URL is checked once
  * it is read. The flow is the bootstrap's; {@link Apache5AsyncExchange} supplies the async client's part.
  */
-public final class Apache5AsyncAdapter {
+public final class Apache5AsyncAdapter implements ClientHooks.Hook {
     private static final ClientExchange.Target<AsyncRequestProducer, Object> REPEATABLE =
             (guard, producer, unused) -> producer.isRepeatable();
 
-    private Apache5AsyncAdapter() {
+    @Override
+    public Object enter(Object client, Object target, Object producer, Object consumer, Object pushHandlerFactory,
+                        Object context, Object callback) {
+        return execute(client, target, producer, consumer, pushHandlerFactory, context, callback);
     }
 
     /** The caller's future for a guarded token request, or null to let the client's doExecute proceed. */

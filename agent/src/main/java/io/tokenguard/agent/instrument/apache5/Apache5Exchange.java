@@ -118,14 +118,8 @@ final class Apache5Exchange extends BlockingClientExchange<CloseableHttpResponse
 
     @Override
     @SuppressWarnings("deprecation")
-    protected CloseableHttpResponse send() throws IOException {
-        return httpClient.execute(target, request, context);
-    }
-
-    @Override
-    protected OwnResponse<CloseableHttpResponse> read(CloseableHttpResponse response, BodyBounds bounds)
-            throws IOException {
-        return new Reader(response).read(client, bounds);
+    protected OwnResponse<CloseableHttpResponse> send(BodyBounds bounds) throws IOException {
+        return new Reader(httpClient.execute(target, request, context)).read(this.client, bounds);
     }
 
     @Override
@@ -282,20 +276,21 @@ final class Apache5Exchange extends BlockingClientExchange<CloseableHttpResponse
         }
 
         @Override
-        protected CloseableHttpResponse followedBy(byte[] prefix, InputStream rest) {
+        protected CloseableHttpResponse followedBy(TokenHttpResponse prefix, InputStream rest) {
             // Closing the response (or its entity) releases the connection, as without the agent.
-            response.setEntity(streaming.over(PrefixedInputStream.followedBy(prefix, rest)));
+            response.setEntity(streaming.over(PrefixedInputStream.followedBy(prefix.body(), rest)));
             return response;
         }
 
         @Override
-        protected CloseableHttpResponse thenFailing(byte[] arrived, IOException failure) {
-            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(arrived, failure)));
+        protected CloseableHttpResponse thenFailing(TokenHttpResponse arrived, IOException failure) {
+            response.setEntity(streaming.over(PrefixedInputStream.thenFailing(arrived.body(), failure)));
             return response;
         }
 
         @Override
-        protected CloseableHttpResponse whole(byte[] bytes) {
+        protected CloseableHttpResponse whole(TokenHttpResponse answer) {
+            byte[] bytes = answer.body();
             // Set after close(): closing the response closes its entity.
             response.setEntity(new ByteArrayEntity(bytes, contentType(entity.getContentType()),
                     entity.getContentEncoding()));

@@ -68,13 +68,8 @@ final class OkHttpExchange extends BlockingClientExchange<Response> {
     }
 
     @Override
-    protected Response send() throws IOException {
-        return chain.proceed(replay());
-    }
-
-    @Override
-    protected OwnResponse<Response> read(Response response, BodyBounds bounds) throws IOException {
-        return new Reader(response).read(client, bounds);
+    protected OwnResponse<Response> send(BodyBounds bounds) throws IOException {
+        return new Reader(chain.proceed(replay())).read(client, bounds);
     }
 
     /** An OkHttp response for an answer this call did not fetch itself (cache, coalesced, local). */
@@ -187,21 +182,21 @@ final class OkHttpExchange extends BlockingClientExchange<Response> {
         }
 
         @Override
-        protected Response followedBy(byte[] prefix, InputStream rest) {
+        protected Response followedBy(TokenHttpResponse prefix, InputStream rest) {
             // The rest is read from OkHttp's own source (rest is a view of it), its timeout included.
-            return response.newBuilder().body(prefixed.over(prefix, null)).build();
+            return response.newBuilder().body(prefixed.over(prefix.body(), null)).build();
         }
 
         @Override
-        protected Response thenFailing(byte[] arrived, IOException failure) {
+        protected Response thenFailing(TokenHttpResponse arrived, IOException failure) {
             body.close();
-            return response.newBuilder().body(prefixed.over(arrived, failure)).build();
+            return response.newBuilder().body(prefixed.over(arrived.body(), failure)).build();
         }
 
         @Override
-        protected Response whole(byte[] bytes) {
+        protected Response whole(TokenHttpResponse answer) {
             // Everything OkHttp knows about the response, with the body (already read) re-readable.
-            return response.newBuilder().body(new BytesResponseBody(body.contentType(), bytes)).build();
+            return response.newBuilder().body(new BytesResponseBody(mediaType(answer.headers()), answer.body())).build();
         }
 
         @Override

@@ -1,0 +1,114 @@
+package io.tokenguard.agent.instrument;
+
+import io.tokenguard.bootstrap.hook.ClientHooks;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * "Answer first, skip the original": Byte Buddy's {@code @Advice.OnMethodEnter(skipOn =
+ * Advice.OnNonDefaultValue.class)} whose value an exit advice returns, written in raw ASM (no
+ * AgentBuilder: see {@link Instrumentations}). The funnel now starts with
+ * <pre>{@code
+ * Object answer = ClientHooks.enter(slot, this, arg0, ..., null);
+ * if (answer != null) return (ReturnType) answer;   // skip on a non-default value
+ * }</pre>
+ * and otherwise runs its own body untouched. The funnel's arguments must be references (at most
+ * {@link ClientHooks#MAX_ARGUMENTS}) and it must return one: checked when the patch is made.
+ */
+public final class AnswerFirstPatch implements ClassPatch {
+    private final String className;
+    private final String methodName;
+    private final String descriptor;
+    private final int slot;
+
+    /**
+     * @param className  internal name, e.g. org/apache/http/impl/client/InternalHttpClient
+     * @param descriptor the funnel's exact descriptor: a renamed or re-typed funnel is reported
+     */
+    public AnswerFirstPatch(String className, String methodName, String descriptor, int slot) {
+        Type[] arguments = Type.getArgumentTypes(descriptor);
+        if (arguments.length > ClientHooks.MAX_ARGUMENTS || !allReferences(arguments)
+                || !isReference(Type.getReturnType(descriptor))) {
+            throw new IllegalArgumentException("not a funnel an answer can be returned from: " + methodName + descriptor);
+        }
+        this.className = className;
+        this.methodName = methodName;
+        this.descriptor = descriptor;
+        this.slot = slot;
+    }
+
+    @Override
+    public String className() {
+        return className;
+    }
+
+    @Override
+    public byte[] apply(byte[] classfile) {
+        return MethodRewriter.rewrite(classfile, this::selects, SkipOnNonNull::new);
+    }
+
+    /** The funnel: this name and exactly this descriptor. */
+    boolean selects(String name, String desc) {
+        return methodName.equals(name) && descriptor.equals(desc);
+    }
+
+    @Override
+    public String toString() {
+        return "answer first in " + className.replace('/', '.') + "." + methodName;
+    }
+
+    private static boolean allReferences(Type[] types) {
+        for (Type t : types) {
+            if (!isReference(t)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isReference(Type t) {
+        return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
+    }
+
+    /** At entry: r = ClientHooks.enter(slot, this, args..., nulls); if (r != null) return (ReturnType) r. */
+    private final class SkipOnNonNull extends MethodVisitor {
+        SkipOnNonNull(MethodVisitor mv) {
+            super(Opcodes.ASM9, mv);
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            int arguments = Type.getArgumentTypes(descriptor).length;
+            pushInt(this, slot);
+            // this and every argument (all references, one local slot each), then nulls for the rest.
+            for (int local = 0; local <= arguments; local++) {
+                super.visitVarInsn(Opcodes.ALOAD, local);
+            }
+            for (int i = arguments; i < ClientHooks.MAX_ARGUMENTS; i++) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ReplaceOnExitPatch.HOOKS, "enter", ClientHooks.ENTER_DESCRIPTOR,
+                    false);
+            super.visitInsn(Opcodes.DUP);
+            Label proceed = new Label();
+            super.visitJumpInsn(Opcodes.IFNULL, proceed);
+            super.visitTypeInsn(Opcodes.CHECKCAST, Type.getReturnType(descriptor).getInternalName());
+            super.visitInsn(Opcodes.ARETURN);
+            super.visitLabel(proceed);
+            // The one branch gets its own frame: the entry locals, the hook's null on the stack.
+            super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});
+            super.visitInsn(Opcodes.POP);
+        }
+    }
+
+    static void pushInt(MethodVisitor mv, int value) {
+        if (value >= -1 && value <= 5) {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        } else {
+            mv.visitIntInsn(Opcodes.BIPUSH, value);
+        }
+    }
+}

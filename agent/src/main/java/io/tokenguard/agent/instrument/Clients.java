@@ -1,0 +1,82 @@
+package io.tokenguard.agent.instrument;
+
+import static io.tokenguard.agent.instrument.ClientInstrumentation.client;
+
+import io.tokenguard.agent.instrument.javahttp.JavaHttpClientAdapter;
+import io.tokenguard.bootstrap.HttpClientKind;
+import io.tokenguard.bootstrap.urlconnection.UrlConnectionAdapter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every client TokenGuard guards, one row each: where its funnel is, which patch shape calls its
+ * adapter, and where the adapter lives. A client's slot in {@link io.tokenguard.bootstrap.hook.ClientHooks}
+ * is its index here. Adding a client: see {@code README.md} beside this class.
+ */
+public final class Clients {
+    private static final String APACHE4_FUNNEL = "(Lorg/apache/http/HttpHost;Lorg/apache/http/HttpRequest;"
+            + "Lorg/apache/http/protocol/HttpContext;)Lorg/apache/http/client/methods/CloseableHttpResponse;";
+    private static final String APACHE5_FUNNEL = "(Lorg/apache/hc/core5/http/HttpHost;"
+            + "Lorg/apache/hc/core5/http/ClassicHttpRequest;Lorg/apache/hc/core5/http/protocol/HttpContext;)"
+            + "Lorg/apache/hc/client5/http/impl/classic/CloseableHttpResponse;";
+    private static final String APACHE5_ASYNC_FUNNEL = "(Lorg/apache/hc/core5/http/HttpHost;"
+            + "Lorg/apache/hc/core5/http/nio/AsyncRequestProducer;Lorg/apache/hc/core5/http/nio/AsyncResponseConsumer;"
+            + "Lorg/apache/hc/core5/http/nio/HandlerFactory;Lorg/apache/hc/core5/http/protocol/HttpContext;"
+            + "Lorg/apache/hc/core5/concurrent/FutureCallback;)Ljava/util/concurrent/Future;";
+    private static final String JDKHTTP_FUNNEL = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
+            + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
+            + "Ljava/util/concurrent/CompletableFuture;";
+
+    /** The table. The order is the slots': append, never reorder within a release. */
+    public static final List<ClientInstrumentation> ALL = Collections.unmodifiableList(Arrays.asList(
+            // URL.openConnection (both overloads) hands back a guarding wrapper for token URLs only.
+            client("urlconnection", HttpClientKind.URLCONNECTION).jdk()
+                    .adapter(UrlConnectionAdapter.HOOK)
+                    .replaceReturn("java/net/URL", "openConnection", "Ljava/net/URLConnection;")
+                    .build(),
+            // The JDK's private HttpClientImpl.sendAsync: the funnel of send and sendAsync.
+            client("jdkhttp", HttpClientKind.JDKHTTP).jdk()
+                    .adapter(new JavaHttpClientAdapter())
+                    .answerFirst("jdk/internal/net/http/HttpClientImpl", "sendAsync", JDKHTTP_FUNNEL)
+                    .build(),
+            // OkHttpClient(Builder), where every constructor and newBuilder().build() end: the interceptors
+            // get TokenGuard's, last.
+            client("okhttp", HttpClientKind.OKHTTP)
+                    .adapterBelowApp("io.tokenguard.agent.instrument.okhttp.OkHttpAdapter")
+                    .replaceField("okhttp3/OkHttpClient", "<init>", "(Lokhttp3/OkHttpClient$Builder;)V", "interceptors",
+                            "Ljava/util/List;", 1)
+                    .build(),
+            client("apache4", HttpClientKind.APACHE4).passesIOException()
+                    .adapterBelowApp("io.tokenguard.agent.instrument.apache4.Apache4Adapter")
+                    .answerFirst("org/apache/http/impl/client/InternalHttpClient", "doExecute", APACHE4_FUNNEL)
+                    .answerFirst("org/apache/http/impl/client/MinimalHttpClient", "doExecute", APACHE4_FUNNEL)
+                    .build(),
+            client("apache5", HttpClientKind.APACHE5).passesIOException()
+                    .adapterBelowApp("io.tokenguard.agent.instrument.apache5.Apache5Adapter")
+                    .answerFirst("org/apache/hc/client5/http/impl/classic/InternalHttpClient", "doExecute",
+                            APACHE5_FUNNEL)
+                    .answerFirst("org/apache/hc/client5/http/impl/classic/MinimalHttpClient", "doExecute",
+                            APACHE5_FUNNEL)
+                    .build(),
+            // HttpAsyncClients.custom()/createDefault()/HTTP/2, and createMinimal(); the Future is the caller's.
+            client("apache5-async", HttpClientKind.APACHE5)
+                    .adapterBelowApp("io.tokenguard.agent.instrument.apache5.Apache5AsyncAdapter")
+                    .answerFirst("org/apache/hc/client5/http/impl/async/InternalAbstractHttpAsyncClient", "doExecute",
+                            APACHE5_ASYNC_FUNNEL)
+                    .answerFirst("org/apache/hc/client5/http/impl/async/AbstractMinimalHttpAsyncClientBase",
+                            "doExecute", APACHE5_ASYNC_FUNNEL)
+                    .build()));
+
+    private Clients() {
+    }
+
+    /** The registered clients' names, in slot order. */
+    public static String[] names() {
+        String[] names = new String[ALL.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = ALL.get(i).name();
+        }
+        return names;
+    }
+}
