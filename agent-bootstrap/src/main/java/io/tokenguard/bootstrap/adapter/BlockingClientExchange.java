@@ -110,8 +110,9 @@ public abstract class BlockingClientExchange<N> extends ClientExchange {
                 return own.response();
             }
             // Only this call's own answer can be a prefix; without its rest it must not reach the app.
-            releaseOwn();
-            throw new IOException("TokenGuard lost the rest of the response");
+            IllegalStateException lost = new IllegalStateException("a truncated answer this call did not read");
+            fault(lost);
+            return fallBack(lost);
         }
         if (own != null && own.response() != null && answer.source() == ResponseSource.UPSTREAM) {
             // The client's own response: nothing to build, so nothing can fail once sent.

@@ -38,7 +38,7 @@ public abstract class ResponseReader<N> {
      */
     protected abstract void prepare();
 
-    /** The body stream, or null when there is none after all. */
+    /** The body stream, or null when there is none after all (then the answer is whole and empty). */
     protected abstract InputStream body() throws IOException;
 
     /** The response whose body is the part read ({@code prefix}'s body), then the live rest of {@code rest}. */
@@ -87,18 +87,14 @@ public abstract class ResponseReader<N> {
             closeQuietly();
             throw e;
         }
-        if (prefix == null) {
-            close();
-            return OwnResponse.whole(untouched(), answer(status, reason, headers, NONE, false));
-        }
-        byte[] bytes = prefix.bytes();
-        if (prefix.truncated()) {
+        byte[] bytes = prefix == null ? NONE : prefix.bytes();
+        if (prefix != null && prefix.truncated()) {
             // The rest stays on the connection: the app reads it from the client's own stream, and its
             // own close() releases the connection, as without the agent.
             TokenHttpResponse part = answer(status, reason, headers, bytes, true);
             return OwnResponse.streaming(followedBy(part, in), part);
         }
-        if (prefix.failure() != null) {
+        if (prefix != null && prefix.failure() != null) {
             // Reset or read timeout mid-body: the app meets it on its body read, after what had arrived.
             return OwnResponse.broken(thenFailing(answer(status, reason, headers, bytes, false), prefix.failure()),
                     prefix.failure());
