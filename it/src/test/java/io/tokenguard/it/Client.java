@@ -29,7 +29,8 @@ public final class Client {
         return matrix().stream().filter(c -> c.toString().contains(only)).collect(Collectors.toList());
     }
 
-    private static List<Client> matrix() {
+    /** The whole matrix, whatever tokenguard.it.only says. */
+    static List<Client> matrix() {
         return List.of(new Client("urlconnection", null), new Client("jdkhttp", null),
                 new Client("jdkhttp-async", null),
                 new Client("okhttp", "okhttp-3.14.9"), new Client("okhttp-async", "okhttp-3.14.9"),
@@ -45,6 +46,11 @@ public final class Client {
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */
     public static Client of(String option, String library) {
         return new Client(option, library);
+    }
+
+    /** The sample app's {@code --client} option: a registered client's name, or its name and a variant. */
+    public String option() {
+        return option;
     }
 
     /** OkHttp: the sample app adds its own application interceptor (it runs before the agent's). */

@@ -23,17 +23,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * switch) every check of that stage throws, alternately a RuntimeException and a LinkageError. One
  * child JVM per stage and JDK (the build's and Temurin 25) runs the same careless workload once per
  * adapter (HttpURLConnection, java.net.http send and sendAsync, OkHttp execute and enqueue, Apache 4,
- * Apache 5: one round each), and must see what a run without the agent on that JDK sees, round by
+ * Apache 5 classic and async: one round each), and must see what a run without the agent on that JDK sees, round by
  * round: the same statuses and the same calls at the IdP. Each stage's fault is counted (report and exit summary) and logged once.
  */
 class FailOpenIT extends AgainstEmulatedIdp {
     /** One round per adapter; the order is the table's. */
     static final List<String> ADAPTERS = List.of("urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async",
-            "apache4", "apache5");
+            "apache4", "apache5", "apache5-async");
     private static final String[] USERS = {"alice", "bob"};
     private static final int ITERATIONS = 3;
     /** Token requests of a run: users x iterations x rounds. */
-    private static final int TOKEN_REQUESTS = USERS.length * ITERATIONS * 7;
+    private static final int TOKEN_REQUESTS = USERS.length * ITERATIONS * ADAPTERS.size();
     private static final Pattern FAULT_LOG = Pattern.compile("internal fault in stage '([^']+)'");
 
     /** The reference run per JDK: the same workload without the agent. */

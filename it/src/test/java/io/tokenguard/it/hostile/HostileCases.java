@@ -15,7 +15,7 @@ import java.util.zip.GZIPOutputStream;
  * The black-box hostile-input corpus (issue 5). Loaded in the test JVM (the IdP answers) and in the
  * child JVMs (the runner makes the requests), so both sides agree on every case by its id.
  */
-final class HostileCases {
+public final class HostileCases {
     static final String FORM = "application/x-www-form-urlencoded";
     static final String JSON = "application/json";
     static final String CLIENT_CREDENTIALS = "grant_type=client_credentials&client_id=app&client_secret=";
@@ -28,12 +28,47 @@ final class HostileCases {
     private HostileCases() {
     }
 
+    /**
+     * Every client the corpus runs, by its registered name (ClientMatrixIT checks that this covers every
+     * client the agent registers). HttpURLConnection gets the whole corpus, java.net.http its own
+     * selection (below); each library client the answers and a few requests, under ids prefixed with its name.
+     */
+    private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5",
+            "apache5-async");
+
+    /** The clients the corpus has cases for, by registered name (a variant such as jdkhttp-stream counts for jdkhttp). */
+    public static java.util.Set<String> clients() {
+        java.util.Set<String> covered = new java.util.TreeSet<>();
+        for (HostileCase c : all()) {
+            for (String name : CLIENTS) {
+                if (c.client().equals(name) || c.client().startsWith(name + "-") && !CLIENTS.contains(c.client())) {
+                    covered.add(name);
+                }
+            }
+        }
+        return covered;
+    }
+
     static List<HostileCase> all() {
         List<HostileCase> all = new ArrayList<>();
-        responses("urlconnection", all);
+        responses("urlconnection", "", all);
         requests("urlconnection", all);
         jdkHttp(all);
+        for (String library : List.of("okhttp", "apache4", "apache5", "apache5-async")) {
+            responses(library, library + "-", all);
+            libraryRequests(library, all);
+        }
         return all;
+    }
+
+    /**
+     * Whether a gzip answer reaches this client's hook already inflated: the client asked for it and
+     * inflates below the hook (OkHttp's bridge interceptor, Apache classic's content-decoding exec, and
+     * from 5.6 on Apache async's, which keeps the Content-Encoding header), so the app, bare or guarded,
+     * reads a plain token, which is then cached. Only HttpURLConnection hands the app the gzip bytes.
+     */
+    private static boolean inflatesBelowTheHook(String client) {
+        return !client.equals("urlconnection");
     }
 
     private static Request form(String body) {
@@ -44,6 +79,17 @@ final class HostileCases {
 
     private static HostileCase answer(String client, String id, Responder r, boolean cacheable) {
         return new HostileCase(id, client, TIMEOUT, HostileCase.twice(STANDARD), r, cacheable ? 1 : 2, Deviation.NONE);
+    }
+
+    /** A few request cases for a library client: the body as the guard fingerprints it, and over the limit. */
+    private static void libraryRequests(String c, List<HostileCase> all) {
+        all.add(pair(c, c + "-plus-vs-percent20", form(CLIENT_CREDENTIALS + "a+b"), form(CLIENT_CREDENTIALS + "a%20b"),
+                true));
+        all.add(pair(c, c + "-duplicate-params-swapped", form(CLIENT_CREDENTIALS + "right&client_secret=wrong"),
+                form(CLIENT_CREDENTIALS + "wrong&client_secret=right"), false));
+        Request huge = form(CLIENT_CREDENTIALS + "s&pad=" + "x".repeat(HUGE));
+        all.add(pair(c, c + "-body-over-limit", huge, huge, false));
+        all.add(pair(c, c + "-query-credentials-differ", query("client_secret=a"), query("client_secret=b"), false));
     }
 
     private static Responder json(String body) {
@@ -57,52 +103,53 @@ final class HostileCases {
     /** A proper token answer for whatever credentials the IdP read. */
     private static final Responder TOKEN = ex -> ex.send(200, JSON, bytes(token(ex)));
 
-    private static void responses(String c, List<HostileCase> all) {
+    private static void responses(String c, String p, List<HostileCase> all) {
         String tok = "{\"access_token\":\"tok\",\"token_type\":\"bearer\",\"expires_in\":3600}";
-        all.add(answer(c, "control-token", TOKEN, true));
-        all.add(answer(c, "non-json", ex -> ex.send(200, "text/plain", bytes("hello, not a token")), false));
-        all.add(answer(c, "truncated-json", json("{\"access_token\":\"tok\",\"expires_in\":36"), false));
-        all.add(answer(c, "json-array", json("[" + tok + "]"), false));
-        all.add(answer(c, "huge-body", json("{\"access_token\":\"tok\",\"expires_in\":3600,\"pad\":\""
+        all.add(answer(c, p + "control-token", TOKEN, true));
+        all.add(answer(c, p + "non-json", ex -> ex.send(200, "text/plain", bytes("hello, not a token")), false));
+        all.add(answer(c, p + "truncated-json", json("{\"access_token\":\"tok\",\"expires_in\":36"), false));
+        all.add(answer(c, p + "json-array", json("[" + tok + "]"), false));
+        all.add(answer(c, p + "huge-body", json("{\"access_token\":\"tok\",\"expires_in\":3600,\"pad\":\""
                 + "x".repeat(HUGE) + "\"}"), false));
-        all.add(answer(c, "gzip", ex -> ex.send(200, JSON, gzip(tok), "Content-Encoding", "gzip"), false));
-        all.add(answer(c, "chunked-response", ex -> ex.sendChunked(200, JSON, bytes(token(ex))), true));
-        all.add(answer(c, "wrong-content-type", ex -> ex.send(200, "text/html", bytes(token(ex))), true));
-        all.add(answer(c, "expires-in-string", json("{\"access_token\":\"tok\",\"expires_in\":\"3600\"}"), true));
-        all.add(answer(c, "expires-in-text", json("{\"access_token\":\"tok\",\"expires_in\":\"soon\"}"), false));
-        all.add(answer(c, "expires-in-negative", json("{\"access_token\":\"tok\",\"expires_in\":-60}"), false));
-        all.add(answer(c, "expires-in-zero", json("{\"access_token\":\"tok\",\"expires_in\":0}"), false));
-        all.add(answer(c, "expires-in-huge", json("{\"access_token\":\"tok\",\"expires_in\":1000000000000}"), true));
-        all.add(answer(c, "expires-in-fractional", json("{\"access_token\":\"tok\",\"expires_in\":90.5}"), true));
-        all.add(answer(c, "missing-access-token", json("{\"token_type\":\"bearer\",\"expires_in\":3600}"), false));
-        all.add(answer(c, "error-in-200", json("{\"access_token\":\"tok\",\"error\":\"invalid_grant\"}"), false));
-        all.add(answer(c, "duplicate-keys", json("{\"access_token\":\"a\",\"expires_in\":0,\"expires_in\":3600}"),
+        all.add(answer(c, p + "gzip", ex -> ex.send(200, JSON, gzip(tok), "Content-Encoding", "gzip"),
+                inflatesBelowTheHook(c)));
+        all.add(answer(c, p + "chunked-response", ex -> ex.sendChunked(200, JSON, bytes(token(ex))), true));
+        all.add(answer(c, p + "wrong-content-type", ex -> ex.send(200, "text/html", bytes(token(ex))), true));
+        all.add(answer(c, p + "expires-in-string", json("{\"access_token\":\"tok\",\"expires_in\":\"3600\"}"), true));
+        all.add(answer(c, p + "expires-in-text", json("{\"access_token\":\"tok\",\"expires_in\":\"soon\"}"), false));
+        all.add(answer(c, p + "expires-in-negative", json("{\"access_token\":\"tok\",\"expires_in\":-60}"), false));
+        all.add(answer(c, p + "expires-in-zero", json("{\"access_token\":\"tok\",\"expires_in\":0}"), false));
+        all.add(answer(c, p + "expires-in-huge", json("{\"access_token\":\"tok\",\"expires_in\":1000000000000}"), true));
+        all.add(answer(c, p + "expires-in-fractional", json("{\"access_token\":\"tok\",\"expires_in\":90.5}"), true));
+        all.add(answer(c, p + "missing-access-token", json("{\"token_type\":\"bearer\",\"expires_in\":3600}"), false));
+        all.add(answer(c, p + "error-in-200", json("{\"access_token\":\"tok\",\"error\":\"invalid_grant\"}"), false));
+        all.add(answer(c, p + "duplicate-keys", json("{\"access_token\":\"a\",\"expires_in\":0,\"expires_in\":3600}"),
                 false));
-        all.add(answer(c, "non-utf8", ex -> ex.send(200, JSON, concat("{\"access_token\":\"t", (byte) 0xFF,
+        all.add(answer(c, p + "non-utf8", ex -> ex.send(200, JSON, concat("{\"access_token\":\"t", (byte) 0xFF,
                 "\",\"expires_in\":3600}")), false));
-        all.add(answer(c, "empty-200", ex -> ex.send(200, JSON, new byte[0]), false));
-        all.add(answer(c, "error-400", ex -> ex.send(400, JSON, bytes("{\"error\":\"invalid_client\"}")), false));
+        all.add(answer(c, p + "empty-200", ex -> ex.send(200, JSON, new byte[0]), false));
+        all.add(answer(c, p + "error-400", ex -> ex.send(400, JSON, bytes("{\"error\":\"invalid_client\"}")), false));
         // Its own client: the cooldown it starts holds this identity on the whole endpoint.
         Request own = form("grant_type=client_credentials&client_id=app-429-" + c + "&client_secret=s");
-        all.add(new HostileCase("rate-limited-429-" + c, c, TIMEOUT, HostileCase.twice(own),
+        all.add(new HostileCase(p + "rate-limited-429-" + c, c, TIMEOUT, HostileCase.twice(own),
                 ex -> ex.send(429, JSON, bytes("{\"error\":\"slow_down\"}"), "Retry-After", "30"), 1,
                 Deviation.COOLDOWN));
-        all.add(answer(c, "slow-in-time", ex -> {
+        all.add(answer(c, p + "slow-in-time", ex -> {
             ex.stall(300);
             TOKEN.respond(ex);
         }, true));
-        all.add(new HostileCase("hang-before-headers", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD),
+        all.add(new HostileCase(p + "hang-before-headers", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD),
                 HostileIdp.Exchange::hang, 2, Deviation.NONE));
-        all.add(new HostileCase("hang-mid-body", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+        all.add(new HostileCase(p + "hang-mid-body", c, SHORT_TIMEOUT, HostileCase.twice(STANDARD), ex -> {
             ex.sendPartial(JSON, bytes(tok), 10);
             ex.hang();
         }, 2, Deviation.NONE));
-        all.add(new HostileCase("reset-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+        all.add(new HostileCase(p + "reset-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
             ex.sendPartial(JSON, bytes(tok), 10);
             ex.reset();
         }, 2, Deviation.NONE));
         // The JDK hands a body cut short by a clean close to the app as if complete: so does the agent.
-        all.add(new HostileCase("eof-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
+        all.add(new HostileCase(p + "eof-mid-body", c, TIMEOUT, HostileCase.twice(STANDARD), ex -> {
             ex.sendPartial(JSON, bytes(tok), 10);
             ex.out().close();
         }, 2, Deviation.NONE));

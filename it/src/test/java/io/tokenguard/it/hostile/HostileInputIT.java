@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.tokenguard.it.Client;
 import io.tokenguard.it.JavaProcess;
 import io.tokenguard.it.Jdk;
 import io.tokenguard.it.hostile.HostileCase.Deviation;
@@ -95,8 +96,14 @@ class HostileInputIT {
 
     private static JavaProcess.Result runner(Jdk jdk, HostileIdp idp, boolean agent) throws Exception {
         Path testClasses = Paths.get(HostileRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        JavaProcess p = JavaProcess.on(jdk)
-                .main(HostileRunner.class.getName(), testClasses.toString()).args(idp.baseUrl());
+        // The library clients of the corpus (LibraryClients) beside the runner, on the class path.
+        StringBuilder path = new StringBuilder(testClasses.toString());
+        for (String library : List.of("okhttp-4.12.0", "httpclient-4.5.14", "httpclient5-5.6.5")) {
+            for (Path jar : Client.jars(library)) {
+                path.append(java.io.File.pathSeparatorChar).append(jar);
+            }
+        }
+        JavaProcess p = JavaProcess.on(jdk).main(HostileRunner.class.getName(), path.toString()).args(idp.baseUrl());
         if (agent) {
             p.withAgent().property("tokenguard.endpoints.hostile.url", "http://127.0.0.1:*/hostile/*");
         }

@@ -27,14 +27,21 @@ public final class HostileRunner {
         String base = args[0];
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        for (HostileCase c : HostileCases.all()) {
-            List<Request> attempts = c.attempts();
-            for (int i = 0; i < attempts.size(); i++) {
-                Outcome o = c.client().startsWith("jdkhttp")
-                        ? viaJdk(jdk, base, c, attempts.get(i), c.client().endsWith("-stream"))
-                        : viaUrlConnection(base, c, attempts.get(i));
-                System.out.println("HOSTILE " + o.json(c.id(), i + 1));
+        LibraryClients libraries = new LibraryClients();
+        try {
+            for (HostileCase c : HostileCases.all()) {
+                List<Request> attempts = c.attempts();
+                for (int i = 0; i < attempts.size(); i++) {
+                    Outcome o = c.client().startsWith("jdkhttp")
+                            ? viaJdk(jdk, base, c, attempts.get(i), c.client().endsWith("-stream"))
+                            : c.client().equals("urlconnection") ? viaUrlConnection(base, c, attempts.get(i))
+                            : libraries.call(c.client(), base + attempts.get(i).pathAndQuery(c.id()), attempts.get(i),
+                                    c.readTimeout(), new Outcome());
+                    System.out.println("HOSTILE " + o.json(c.id(), i + 1));
+                }
             }
+        } finally {
+            libraries.close();
         }
         System.out.flush();
     }
@@ -108,7 +115,7 @@ public final class HostileRunner {
         return o;
     }
 
-    private static final class Outcome {
+    static final class Outcome {
         int status = -1;
         String step = "status";
         String exception;
@@ -117,6 +124,14 @@ public final class HostileRunner {
         String marker;
         String bodySha;
         int bodyLength = -1;
+
+        /** The status and the headers that matter, from the client's own response. */
+        void head(int code, String type, String encoding, String tokenGuard) {
+            status = code;
+            contentType = type;
+            contentEncoding = encoding;
+            marker = tokenGuard;
+        }
 
         void head(HttpResponse<?> response) {
             status = response.statusCode();

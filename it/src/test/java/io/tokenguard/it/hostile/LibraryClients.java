@@ -1,0 +1,210 @@
+package io.tokenguard.it.hostile;
+
+import io.tokenguard.it.hostile.HostileCase.Request;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The app side of the corpus for the library clients (OkHttp, Apache HttpClient 4.5, 5 classic and 5
+ * async), as a careless app uses them: one client object each for the whole run (so the guard may
+ * share answers between its requests), the case's timeout on every request, automatic retries off (so
+ * a 429 with Retry-After reaches the app at once, with or without the agent). Names only API that
+ * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5.
+ */
+final class LibraryClients implements AutoCloseable {
+    private final okhttp3.OkHttpClient okhttp = new okhttp3.OkHttpClient.Builder()
+            .connectTimeout(5, TimeUnit.SECONDS).build();
+    private final org.apache.http.impl.client.CloseableHttpClient apache4 = org.apache.http.impl.client.HttpClients
+            .custom().disableAutomaticRetries().build();
+    private final org.apache.hc.client5.http.impl.classic.CloseableHttpClient apache5 =
+            org.apache.hc.client5.http.impl.classic.HttpClients.custom().disableAutomaticRetries().build();
+    private final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient apache5Async =
+            org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableAutomaticRetries().build();
+
+    LibraryClients() {
+        apache5Async.start();
+    }
+
+    /** One attempt through the named client; the outcome filled in as far as the app got. */
+    HostileRunner.Outcome call(String client, String url, Request r, int timeoutMillis, HostileRunner.Outcome o) {
+        try {
+            switch (client) {
+                case "okhttp":
+                    okhttp(url, r, timeoutMillis, o);
+                    break;
+                case "apache4":
+                    apache4(url, r, timeoutMillis, o);
+                    break;
+                case "apache5":
+                    apache5(url, r, timeoutMillis, o);
+                    break;
+                case "apache5-async":
+                    apache5Async(url, r, timeoutMillis, o);
+                    break;
+                default:
+                    throw new IllegalArgumentException("no such client in the corpus: " + client);
+            }
+            o.step = "done";
+        } catch (ExecutionException e) {
+            o.exception = e.getCause().getClass().getName();
+        } catch (Exception e) {
+            o.exception = e.getClass().getName();
+        }
+        return o;
+    }
+
+    private void okhttp(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws IOException {
+        okhttp3.RequestBody body = r.body() == null ? null
+                : okhttp3.RequestBody.create(r.contentType() == null ? null : okhttp3.MediaType.parse(r.contentType()),
+                        r.body());
+        okhttp3.Request request = new okhttp3.Request.Builder().url(url).method(r.method(), body).build();
+        okhttp3.OkHttpClient client = okhttp.newBuilder().readTimeout(timeoutMillis, TimeUnit.MILLISECONDS).build();
+        try (okhttp3.Response response = client.newCall(request).execute()) {
+            o.head(response.code(), response.header("Content-Type"), response.header("Content-Encoding"),
+                    response.header("X-TokenGuard"));
+            o.step = "body";
+            o.body(response.body().bytes());
+        }
+    }
+
+    private void apache4(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws IOException {
+        org.apache.http.client.methods.HttpRequestBase request;
+        if (r.body() != null) {
+            org.apache.http.client.methods.HttpEntityEnclosingRequestBase enclosing =
+                    new org.apache.http.client.methods.HttpEntityEnclosingRequestBase() {
+                        @Override
+                        public String getMethod() {
+                            return r.method();
+                        }
+                    };
+            org.apache.http.entity.ByteArrayEntity entity = new org.apache.http.entity.ByteArrayEntity(r.body());
+            if (r.contentType() != null) {
+                entity.setContentType(r.contentType());
+            }
+            enclosing.setEntity(entity);
+            request = enclosing;
+        } else {
+            request = new org.apache.http.client.methods.HttpRequestBase() {
+                @Override
+                public String getMethod() {
+                    return r.method();
+                }
+            };
+        }
+        request.setURI(URI.create(url));
+        request.setConfig(org.apache.http.client.config.RequestConfig.custom().setConnectTimeout(5_000)
+                .setSocketTimeout(timeoutMillis).build());
+        try (org.apache.http.client.methods.CloseableHttpResponse response = apache4.execute(request)) {
+            o.head(response.getStatusLine().getStatusCode(), value(response.getFirstHeader("Content-Type")),
+                    value(response.getFirstHeader("Content-Encoding")), value(response.getFirstHeader("X-TokenGuard")));
+            o.step = "body";
+            o.body(response.getEntity() == null ? new byte[0]
+                    : org.apache.http.util.EntityUtils.toByteArray(response.getEntity()));
+        }
+    }
+
+    private static String value(org.apache.http.Header h) {
+        return h == null ? null : h.getValue();
+    }
+
+    private static String value(org.apache.hc.core5.http.Header h) {
+        return h == null ? null : h.getValue();
+    }
+
+    private static org.apache.hc.client5.http.config.RequestConfig config5(int timeoutMillis) {
+        return org.apache.hc.client5.http.config.RequestConfig.custom()
+                .setResponseTimeout(timeoutMillis, TimeUnit.MILLISECONDS).build();
+    }
+
+    private void apache5(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws IOException {
+        org.apache.hc.client5.http.classic.methods.HttpUriRequestBase request =
+                new org.apache.hc.client5.http.classic.methods.HttpUriRequestBase(r.method(), URI.create(url));
+        if (r.body() != null) {
+            request.setEntity(new org.apache.hc.core5.http.io.entity.ByteArrayEntity(r.body(),
+                    r.contentType() == null ? null : org.apache.hc.core5.http.ContentType.parse(r.contentType())));
+        }
+        request.setConfig(config5(timeoutMillis));
+        try (org.apache.hc.client5.http.impl.classic.CloseableHttpResponse response = apache5.execute(request)) {
+            o.head(response.getCode(), value(response.getFirstHeader("Content-Type")),
+                    value(response.getFirstHeader("Content-Encoding")), value(response.getFirstHeader("X-TokenGuard")));
+            o.step = "body";
+            o.body(response.getEntity() == null ? new byte[0]
+                    : org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(response.getEntity()));
+        }
+    }
+
+    /** The app's own consumer: it keeps the head and reads the body to its end (or to its failure). */
+    private void apache5Async(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws Exception {
+        org.apache.hc.client5.http.async.methods.SimpleHttpRequest request =
+                org.apache.hc.client5.http.async.methods.SimpleHttpRequest.create(r.method(), URI.create(url));
+        if (r.body() != null) {
+            request.setBody(r.body(), r.contentType() == null ? null
+                    : org.apache.hc.core5.http.ContentType.parse(r.contentType()));
+        }
+        request.setConfig(config5(timeoutMillis));
+        java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+        org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer<byte[]> consumer =
+                new org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer<byte[]>() {
+                    @Override
+                    protected void start(org.apache.hc.core5.http.HttpResponse response,
+                                         org.apache.hc.core5.http.ContentType contentType) {
+                        synchronized (o) {
+                            o.head(response.getCode(), value(response.getFirstHeader("Content-Type")),
+                                    value(response.getFirstHeader("Content-Encoding")),
+                                    value(response.getFirstHeader("X-TokenGuard")));
+                            o.step = "body";
+                        }
+                    }
+
+                    @Override
+                    protected int capacityIncrement() {
+                        return 65536;
+                    }
+
+                    @Override
+                    protected void data(ByteBuffer src, boolean endOfStream) {
+                        synchronized (read) {
+                            while (src.hasRemaining()) {
+                                read.write(src.get());
+                            }
+                        }
+                    }
+
+                    @Override
+                    protected byte[] buildResult() {
+                        synchronized (read) {
+                            return read.toByteArray();
+                        }
+                    }
+
+                    @Override
+                    public void releaseResources() {
+                    }
+                };
+        Future<byte[]> f = apache5Async.execute(
+                org.apache.hc.client5.http.async.methods.SimpleRequestProducer.create(request), consumer, null);
+        byte[] body = f.get(60, TimeUnit.SECONDS);
+        synchronized (o) {
+            o.body(body);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        okhttp.dispatcher().executorService().shutdown();
+        okhttp.connectionPool().evictAll();
+        apache4.close();
+        apache5.close();
+        apache5Async.close();
+    }
+
+    @SuppressWarnings("unused")
+    private static byte[] readAll(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}
