@@ -158,7 +158,7 @@ class BodyThroughAdaptersTest {
                 okhttp3.OkHttpClient.Builder b = new okhttp3.OkHttpClient.Builder()
                         .readTimeout(READ_TIMEOUT, TimeUnit.MILLISECONDS);
                 if (guarded) {
-                    // As OkHttpClientPatch installs it in an agent-attached JVM: the client's guard, last.
+                    // As the patched OkHttpClient(Builder) installs it in an agent-attached JVM: the client's guard, last.
                     okhttp3.OkHttpClient bare = b.build();
                     b = bare.newBuilder().addInterceptor((okhttp3.Interceptor) io.tokenguard.agent.instrument.okhttp
                             .GuardingInterceptor.install(bare, b, java.util.Collections.emptyList()).get(0));

@@ -2,7 +2,6 @@ package io.tokenguard.it.hostile;
 
 import io.tokenguard.it.hostile.HostileCase.Request;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ExecutionException;
@@ -201,10 +200,5 @@ final class LibraryClients implements AutoCloseable {
         apache4.close();
         apache5.close();
         apache5Async.close();
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
     }
 }
