@@ -108,19 +108,20 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
         // The replay is built only when something is sent: a cache hit never needs it.
         AsyncUpstream upstream = () -> sendUpstream(client, replayOrOriginal(request, captured), capture, sent);
         return Bridge.exchangeAsync(tokenRequest, upstream)
-                .handle((answer, error) -> error != null ? failed(error, capture, handler, sent)
+                .handle((answer, error) -> error != null ? failed(error, request, capture, handler, sent)
                         : respond(client, request, captured, handler, answer, capture, version, sent))
                 .thenCompose(f -> f);
     }
 
     /** The guard's answer failed: the app fails as its client would, where its client would. */
-    private static <T> CompletableFuture<HttpResponse<T>> failed(Throwable error, ResponseBodyCapture<T> capture,
+    private static <T> CompletableFuture<HttpResponse<T>> failed(Throwable error, HttpRequest request,
+            ResponseBodyCapture<T> capture,
             HttpResponse.BodyHandler<T> handler, List<CompletableFuture<HttpResponse<T>>> sent) {
         if (capture.brokeWith(unwrap(error)) && !sent.isEmpty()) {
             // The body broke while it was read: as without the agent, the app's handler gets the status,
             // the part that arrived, then the failure (send fails with it for ofByteArray, the body read
             // for ofInputStream).
-            return handOver(capture, handler, sent.get(0));
+            return handOver(capture, handler, sent.get(0), request);
         }
         capture.discard();
         return CompletableFuture.failedFuture(asHttpClientFailure(error));
@@ -137,7 +138,7 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
                 return CompletableFuture.failedFuture(new IOException("TokenGuard lost the rest of the response"));
             }
             // The app's own handler over the JDK's own response: the part read, then the live rest.
-            return handOver(capture, handler, sent.get(0));
+            return handOver(capture, handler, sent.get(0), request);
         }
         // Whatever answers this call, the rest of its own body (if it was left unread) is not needed.
         capture.discard();
@@ -160,17 +161,25 @@ public final class JavaHttpClientAdapter implements JavaHttpClientHook.Adapter {
     }
 
     /** The JDK's own response of this call, its body made by the app's own handler from what the capture holds. */
+    /**
+     * The JDK's own response of this call, its body made by the app's own handler from what the capture
+     * holds. When the body broke before the app's subscriber had it, the JDK may fail its own future;
+     * the app then gets the status and headers as they arrived and meets the failure where its own
+     * subscriber puts it (on the body read for ofInputStream; at send() for ofByteArray), as without
+     * the agent.
+     */
     private static <T> CompletableFuture<HttpResponse<T>> handOver(ResponseBodyCapture<T> capture,
-            HttpResponse.BodyHandler<T> handler, CompletableFuture<HttpResponse<T>> own) {
+            HttpResponse.BodyHandler<T> handler, CompletableFuture<HttpResponse<T>> own, HttpRequest request) {
         try {
             capture.handTo(handler);
-            return own;
         } catch (Throwable t) {
             // Sent already, part of the body read: never sent twice, so the call fails.
             Bridge.fault("jdkhttp", t);
             capture.discard();
             return CompletableFuture.failedFuture(new IOException("TokenGuard failed while reading the response", t));
         }
+        return own.handle((response, failure) -> failure == null ? CompletableFuture.completedFuture(response)
+                : capture.responseFromTheAppsBody(request)).thenCompose(f -> f);
     }
 
     /**
