@@ -76,14 +76,8 @@ final class RequestIdentity {
         // The userinfo of https://user:password@host is a credential (Apache 4.5 sends it as Basic).
         IdentityHasher.Builder fp = hasher.newHash().field("fingerprint").field(rule.id())
                 .field(request.method()).field(endpoint).field(query).chars(request.url().getUserInfo());
-        addHeaders(fp, request.headers(), identityHeaders);
-        for (String name : REPRESENTATION_HEADERS) {
-            List<String> values = request.headers().all(name);
-            fp.field(name).field(Integer.toString(values.size()));
-            for (String value : values) {
-                fp.field(value.trim().toLowerCase(Locale.ROOT));
-            }
-        }
+        addHeaders(fp, request.headers(), identityHeaders, false);
+        addHeaders(fp, request.headers(), REPRESENTATION_HEADERS, true);
         fp.field(parsed.kind().name());
         if (parsed.parsed()) {
             // The order of different parameters does not change the answer; the values do, every
@@ -92,7 +86,7 @@ final class RequestIdentity {
             byName.sort(Map.Entry.comparingByKey());
             fp.field("params");
             for (Map.Entry<String, List<String>> e : byName) {
-                fp.chars(e.getKey()).field(Integer.toString(e.getValue().size()));
+                fp.chars(e.getKey()).field(count(e.getValue().size()));
                 for (String v : e.getValue()) {
                     fp.chars(v);
                 }
@@ -116,12 +110,27 @@ final class RequestIdentity {
                 rule.limitPer() == LimitPer.CLIENT);
     }
 
-    private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> identityHeaders) {
-        for (String name : identityHeaders) {
-            List<String> values = headers.all(name);
-            fp.field(name).field(Integer.toString(values.size()));
-            for (String value : values) {
-                fp.field(value);
+    /** Small counts as text without a new string each (a fingerprint writes one per header name). */
+    private static final String[] COUNTS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+
+    private static String count(int n) {
+        return n < COUNTS.length ? COUNTS[n] : Integer.toString(n);
+    }
+
+    /** Each header's values in order, after their count; walks the headers rather than listing them (a cache hit's path). */
+    private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, List<String> names, boolean fold) {
+        for (String name : names) {
+            int n = 0;
+            for (int i = 0; i < headers.size(); i++) {
+                if (name.equalsIgnoreCase(headers.name(i))) {
+                    n++;
+                }
+            }
+            fp.field(name).field(count(n));
+            for (int i = 0; n > 0 && i < headers.size(); i++) {
+                if (name.equalsIgnoreCase(headers.name(i))) {
+                    fp.field(fold ? headers.value(i).trim().toLowerCase(Locale.ROOT) : headers.value(i));
+                }
             }
         }
     }

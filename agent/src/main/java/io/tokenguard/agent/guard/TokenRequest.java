@@ -9,8 +9,10 @@ import java.util.Set;
  * What the guard understood of one token request. Holds raw parameter values only for the lifetime
  * of the request; nothing here is ever logged or kept in a cache key.
  *
- * <p>Body values are kept typed (see {@link #STRING} and the other tags): a JSON {@code 600} and
- * {@code "600"}, or {@code null} and {@code "null"}, are different requests to an IdP.
+ * <p>JSON body values are kept typed (see {@link #STRING} and the other tags): a JSON {@code 600} and
+ * {@code "600"}, or {@code null} and {@code "null"}, are different requests to an IdP. Form and query
+ * values are all strings and kept as they are (a cache hit is mostly form bodies: no tag to add and
+ * strip per value).
  */
 final class TokenRequest {
     /** Grant tag values; bounded so metrics cardinality stays bounded. */
@@ -80,17 +82,17 @@ final class TokenRequest {
      */
     Set<String> readings(String name) {
         Set<String> all = new LinkedHashSet<>(2);
-        addReadings(body, name, all);
-        addReadings(query, name, all);
+        addReadings(body, kind == BodyKind.JSON, name, all);
+        addReadings(query, false, name, all);
         return all;
     }
 
     /** Names compared ignoring case: some servers (ASP.NET, IdentityServer) read USERNAME as username. */
-    private static void addReadings(Map<String, List<String>> params, String name, Set<String> into) {
-        addUntyped(params.get(name), into);
+    private static void addReadings(Map<String, List<String>> params, boolean typed, String name, Set<String> into) {
+        addUntyped(params.get(name), typed, into);
         for (Map.Entry<String, List<String>> e : params.entrySet()) {
             if (!e.getKey().equals(name) && e.getKey().equalsIgnoreCase(name)) {
-                addUntyped(e.getValue(), into);
+                addUntyped(e.getValue(), typed, into);
             }
         }
     }
@@ -102,11 +104,11 @@ final class TokenRequest {
 
     /** The body's first value of the parameter, untyped, else the query's; null when absent. */
     String value(String name) {
-        String v = first(body, name);
-        return v != null ? v : first(query, name);
+        String v = first(body, kind == BodyKind.JSON, name);
+        return v != null ? v : first(query, false, name);
     }
 
-    /** Body parameters, names as sent, values typed and decoded, in order. */
+    /** Body parameters, names as sent, values decoded (typed for a JSON body), in order. */
     Map<String, List<String>> body() {
         return body;
     }
@@ -120,20 +122,20 @@ final class TokenRequest {
         return kind != BodyKind.RAW;
     }
 
-    private static String first(Map<String, List<String>> params, String name) {
+    private static String first(Map<String, List<String>> params, boolean typed, String name) {
         List<String> values = params.get(name);
-        return values == null || values.isEmpty() ? null : untyped(values.get(0));
+        return values == null || values.isEmpty() ? null : typed ? untyped(values.get(0)) : values.get(0);
     }
 
-    private static void addUntyped(List<String> values, Set<String> into) {
+    private static void addUntyped(List<String> values, boolean typed, Set<String> into) {
         if (values != null) {
             for (String v : values) {
-                into.add(untyped(v));
+                into.add(typed ? untyped(v) : v);
             }
         }
     }
 
-    static String untyped(String typed) {
+    private static String untyped(String typed) {
         return typed.substring(1);
     }
 

@@ -26,8 +26,8 @@ final class TokenRequestParser {
     }
 
     static TokenRequest parse(TokenHttpRequest request) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
         String rawQuery = request.url().getQuery();
+        Map<String, List<String>> query = rawQuery == null ? java.util.Collections.emptyMap() : new LinkedHashMap<>();
         if (rawQuery != null) {
             parseForm(rawQuery, query);
         }
@@ -145,7 +145,7 @@ final class TokenRequestParser {
                         n = n == null ? new String(name, StandardCharsets.ISO_8859_1) : n;
                         v = v == null ? new String(value, StandardCharsets.ISO_8859_1) : v;
                     }
-                    params.computeIfAbsent(n, k -> new ArrayList<>(1)).add(TokenRequest.STRING + v);
+                    params.computeIfAbsent(n, k -> new ArrayList<>(1)).add(v);
                 }
             }
             if (amp < 0) {

@@ -34,6 +34,20 @@ final class DeferredStores {
         return executor;
     }
 
+    /**
+     * Waits until every store call made so far, and every call those made in turn, was carried out:
+     * a test that needs requests to be waiting (joined) before it lets an answer land calls this, as
+     * a remote store's requests are not waiting until their look-ups came back. A no-op when no
+     * deferred store is in use.
+     */
+    static void awaitIdle() {
+        do {
+            CompletableFuture<Void> marker = new CompletableFuture<>();
+            CONNECTION.execute(() -> marker.complete(null));
+            marker.join();
+        } while (!CONNECTION.getQueue().isEmpty());
+    }
+
     static GuardStores of(GuardStores stores) {
         return new GuardStores(new Answers(stores.answers), new Permits(stores.permits),
                 new Cooldowns(stores.cooldowns));

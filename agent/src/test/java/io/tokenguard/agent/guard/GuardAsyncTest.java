@@ -65,6 +65,8 @@ class GuardAsyncTest {
         // A store may answer later: the leader is then sent once it has heard from it.
         Awaitility.await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(calls).hasValue(1));
 
+        DeferredStores.awaitIdle();
+
         inFlight.complete(ok());
         for (CompletableFuture<TokenHttpResponse> f : futures) {
             assertThat(f.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
@@ -80,6 +82,7 @@ class GuardAsyncTest {
     void followersGetTheLeadersFailureTypeAndTheNextRequestTriesAgain() throws Exception {
         CompletableFuture<TokenHttpResponse> leader = guard.exchangeAsync(twitter, twitterBearer("app"), pending());
         CompletableFuture<TokenHttpResponse> follower = guard.exchangeAsync(twitter, twitterBearer("app"), pending());
+        DeferredStores.awaitIdle();
         inFlight.completeExceptionally(new ConnectException("Connection refused"));
 
         assertThat(causeOf(leader)).isInstanceOf(ConnectException.class);
@@ -97,6 +100,7 @@ class GuardAsyncTest {
                 "grant_type=client_credentials", 20), pending());
 
         assertThat(causeOf(impatient)).isInstanceOf(SocketTimeoutException.class);
+        DeferredStores.awaitIdle();
         inFlight.complete(ok());
         assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(calls).hasValue(1);
@@ -115,6 +119,7 @@ class GuardAsyncTest {
         assertThat(causeOf(impatient)).isInstanceOf(SocketTimeoutException.class);
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> endedOn.get() != null);
         assertThat(endedOn.get()).isEqualTo("tokenguard-delay");
+        DeferredStores.awaitIdle();
         inFlight.complete(ok());
         assertThat(leader.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     }

@@ -370,6 +370,8 @@ class GuardIdentityTest {
         for (int i = 0; i < 3; i++) {
             all.add(g.exchangeAsync(rule, code, upstream));
         }
+        // Waiting means joined: with a store that answers later, that is once the look-ups came back.
+        DeferredStores.awaitIdle();
         inFlight.complete(new TokenHttpResponse(200, "OK", HttpHeaders.EMPTY,
                 "{\"access_token\":\"A\",\"expires_in\":3600}".getBytes(StandardCharsets.UTF_8), ResponseSource.UPSTREAM));
         for (CompletableFuture<TokenHttpResponse> f : all) {

@@ -135,6 +135,7 @@ class GuardStoreSeamTest {
         };
         CompletableFuture<TokenHttpResponse> leader = guard.exchangeAsync(twitter, twitterBearer("app"), pending);
         CompletableFuture<TokenHttpResponse> waiting = guard.exchangeAsync(twitter, twitterBearer("app"), pending);
+        DeferredStores.awaitIdle();
         inFlight.complete(new TokenHttpResponse(400, "Bad Request", HttpHeaders.builder()
                 .add("Content-Type", "application/json").build(), "{\"error\":\"invalid_client\"}".getBytes(),
                 ResponseSource.UPSTREAM));

@@ -131,12 +131,18 @@ final class JavaHttpClientExchange<T> extends AsyncClientExchange<CompletableFut
     /**
      * The JDK's own response of this call, its body made by the app's own handler from what the capture
      * holds: the part read and the live rest, or (the body broke while it was read) the part that arrived
-     * and then the failure: send fails with it for ofByteArray, the body read for ofInputStream.
+     * and then the failure: send fails with it for ofByteArray, the body read for ofInputStream. When the
+     * body broke before the app's subscriber had it, the JDK may fail its own future: the app then gets
+     * the status and headers as they arrived and the body its own subscriber made, which meets the
+     * failure where it would without the agent.
      */
     @Override
     protected void handOver() {
-        capture.handTo(handler);
-        answers.complete(own);
+        ResponseBodyCapture<T> c = capture;
+        c.handTo(handler);
+        answers.complete(own.handle((response, failure) -> failure == null
+                ? CompletableFuture.completedFuture(response) : c.responseFromTheAppsBody(request))
+                .thenCompose(f -> f));
     }
 
     @Override

@@ -91,6 +91,16 @@ final class ResponseBodyCapture<T> implements HttpResponse.BodyHandler<T> {
         body.handTo(handler);
     }
 
+    /**
+     * The app's response made from what was received (status, headers, version) and the body its own
+     * subscriber made: for when the JDK failed its own future over a body that broke.
+     */
+    CompletableFuture<HttpResponse<T>> responseFromTheAppsBody(java.net.http.HttpRequest request) {
+        Body b = body;
+        return b.result.thenApply(value -> new SyntheticHttpResponse<>(b.info.statusCode(), request,
+                b.info.headers(), value, b.info.version()));
+    }
+
     /** The guard answered with something else: the rest of this body is not needed. */
     void discard() {
         Body b = body;
