@@ -192,6 +192,17 @@ final class TokenRequestParser {
      * U+FFFD, and two different secrets into one.
      */
     private static String utf8(byte[] bytes) {
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if (b < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            // Always valid UTF-8, and decoded without building a decoder (a cache hit decodes every parameter).
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
