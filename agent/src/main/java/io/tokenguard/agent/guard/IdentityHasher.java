@@ -45,6 +45,8 @@ final class IdentityHasher {
 
     private static final class Scratch {
         byte[] buf = new byte[1024];
+        /** A field's chars, copied out of its String at once: a loop over an array, not over charAt. */
+        char[] chars = new char[256];
         boolean taken;
     }
 
@@ -83,6 +85,9 @@ final class IdentityHasher {
         private final Scratch scratch;
         private byte[] buf;
         private int len;
+        private char[] ownChars;
+        /** How much of the char scratch held a field: cleared when the hash is done. */
+        private int charsUsed;
 
         private Builder(Scratch scratch, byte[] buf) {
             this.scratch = scratch;
@@ -94,17 +99,37 @@ final class IdentityHasher {
                 return absent();
             }
             int n = value.length();
+            char[] cs = chars(n);
+            value.getChars(0, n, cs, 0);
+            prefix(n);
+            int start = len;
             for (int i = 0; i < n; i++) {
-                if (value.charAt(i) >= 0x80) {
+                char c = cs[i];
+                if (c >= 0x80) {
+                    // Not ASCII: its UTF-8 bytes instead (the prefix rewritten with their length).
+                    len = start - 5;
                     return bytes(value.getBytes(StandardCharsets.UTF_8));
                 }
+                buf[start + i] = (byte) c;
             }
-            // ASCII: its UTF-8 bytes are its chars, copied without an intermediate array.
-            prefix(n);
-            for (int i = 0; i < n; i++) {
-                buf[len++] = (byte) value.charAt(i);
-            }
+            // ASCII: its UTF-8 bytes are its chars.
+            len = start + n;
             return this;
+        }
+
+        /** Room for n chars: the thread's scratch (cleared in finish), else an array of this builder's. */
+        private char[] chars(int n) {
+            char[] cs = scratch != null ? scratch.chars : ownChars;
+            if (cs == null || cs.length < n) {
+                cs = new char[Math.max(n, cs == null ? 64 : cs.length * 2)];
+                if (scratch != null) {
+                    scratch.chars = cs;
+                } else {
+                    ownChars = cs;
+                }
+            }
+            charsUsed = Math.max(charsUsed, n);
+            return cs;
         }
 
         /**
@@ -165,6 +190,7 @@ final class IdentityHasher {
                 if (scratch != null) {
                     // Credentials do not linger in a buffer that lives as long as its thread.
                     Arrays.fill(buf, 0, len, (byte) 0);
+                    Arrays.fill(scratch.chars, 0, Math.min(charsUsed, scratch.chars.length), '\0');
                     // Keep a grown buffer for the next hash.
                     scratch.buf = buf;
                     scratch.taken = false;
