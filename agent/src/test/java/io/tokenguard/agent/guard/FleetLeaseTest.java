@@ -121,7 +121,6 @@ class FleetLeaseTest {
         FleetJvm b = jvm(settings);
         // A JVM that took the lease and was never heard of again.
         String fingerprint = fingerprintOf(dead);
-        assertThat(dead.guard).isNotNull();
         GuardStores deadStores = GuardStores.fleet(clock, settings, dead.link);
         assertThat(deadStores.answers.get(fingerprint).join()).as("it leads").isNull();
         long start = System.nanoTime();

@@ -117,7 +117,7 @@ class FleetTlsTest {
                 trustingOurCa, fleet, clock::nanoTime);
         links.add(link);
         return new Guard(settings, clock, new RecordingListener(), GuardStores.fleet(clock, settings, link),
-                io.tokenguard.agent.guard.IdentityKey.of(link.keys().identitySecret()));
+                IdentityKey.of(link.keys().identitySecret()));
     }
 
     @Test
