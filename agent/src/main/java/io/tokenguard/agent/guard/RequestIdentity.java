@@ -134,13 +134,20 @@ final class RequestIdentity {
                     n++;
                 }
             }
+            if (n == 0) {
+                // Only the names present are written (in the list's order, each with its count): the
+                // hash input halves, and a request with a header still never reads as one without it.
+                continue;
+            }
             fp.field(names.name(j)).field(count(n));
-            for (int i = 0; n > 0 && i < headerHashes.length; i++) {
+            for (int i = 0; i < headerHashes.length; i++) {
                 if (names.matches(j, headerHashes[i], headers.name(i))) {
                     fp.field(fold ? headers.value(i).trim().toLowerCase(Locale.ROOT) : headers.value(i));
                 }
             }
         }
+        // The end of this list (an absent field, never a name): what follows cannot read as one of its headers.
+        fp.field((String) null);
     }
 
     private static long[] foldedHashes(HttpHeaders headers) {
