@@ -310,7 +310,13 @@ final class FleetDemo {
                     + "; errors the apps saw: " + errors);
             for (Child c : children) {
                 if (c.exitCode != 0 && !verbose) {
-                    err.println("jvm-" + c.number + " exited " + c.exitCode + "; its stderr:\n" + c.stderr());
+                    String[] lines = c.stderr().split("\n");
+                    int shown = Math.min(lines.length, 12);
+                    err.println("jvm-" + c.number + " exited " + c.exitCode + "; the first " + shown + " of the "
+                            + lines.length + " lines of its stderr (--verbose shows all):");
+                    for (int l = 0; l < shown; l++) {
+                        err.println("  " + lines[l]);
+                    }
                 }
             }
             out.println(RESULT_PREFIX + json);
