@@ -23,7 +23,7 @@ class FleetFaultsIT extends FleetTestBase {
     static final long TIMEOUT_MILLIS = 250;
     /** What a loaded two-core machine adds to one token request that waited out one fleet.timeout. */
     static final long SLACK_MILLIS = 1000;
-    private static final String LOAD = "--users bob --fresh-scope --load-seconds 4 --threads 4 --api false";
+    private static final String LOAD = "--users bob --fresh-scope --load-seconds 3 --threads 4 --api false";
     private static final String PROBE = "--users alice --fresh-scope --threads 1 --iterations 1 --api false";
 
     @Override
