@@ -4,9 +4,6 @@ import io.tokenguard.agent.catalog.EndpointCatalog;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.guard.Guard;
-import io.tokenguard.agent.guard.GuardClock;
-import io.tokenguard.agent.guard.GuardStores;
-import io.tokenguard.agent.guard.IdentityKey;
 import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.AsyncUpstream;
 import io.tokenguard.bootstrap.GuardDelegate;
@@ -143,9 +140,7 @@ final class TokenGuardDelegate implements GuardDelegate {
                 if (g == null) {
                     Telemetry t = telemetry();
                     t.startJmx();
-                    // One JVM's stores and a random identity key: nothing is shared beyond this process.
-                    g = new Guard(settings, GuardClock.SYSTEM, t, GuardStores.inMemory(GuardClock.SYSTEM, settings),
-                            IdentityKey.random());
+                    g = FleetStart.guard(settings, t);
                     guard = g;
                 }
             }

@@ -46,6 +46,7 @@ public final class AgentSettings {
     private final String otlpEndpoint;
     private final Duration otlpInterval;
     private final List<String> testFailStages;
+    private final FleetSettings fleet;
 
     private AgentSettings(Builder b) {
         this.mode = b.mode;
@@ -80,6 +81,7 @@ public final class AgentSettings {
         this.otlpEndpoint = b.otlpEndpoint;
         this.otlpInterval = b.otlpInterval;
         this.testFailStages = Collections.unmodifiableList(new ArrayList<>(b.testFailStages));
+        this.fleet = b.fleet;
     }
 
     public static Builder builder() {
@@ -208,7 +210,19 @@ public final class AgentSettings {
         return testFailStages;
     }
 
+    /** Fleet mode's settings, or null when it is off (tokenguard.fleet.redis.uri unset). */
+    public FleetSettings fleet() {
+        return fleet;
+    }
+
     public static final class Builder {
+        private FleetSettings fleet;
+
+        public Builder fleet(FleetSettings value) {
+            this.fleet = value;
+            return this;
+        }
+
         private Mode mode = Setting.MODE.defaultValue();
         private boolean strict = Setting.STRICT.<Boolean>defaultValue();
         private int cacheMaxEntries = Setting.CACHE_MAX_ENTRIES.<Integer>defaultValue();

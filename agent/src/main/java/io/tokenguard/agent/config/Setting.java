@@ -44,13 +44,24 @@ enum Setting {
     METRICS_OTLP_ENDPOINT("tokenguard.metrics.otlp.endpoint", Kind.HTTP_URL, null,
             "an http(s) URL like http://127.0.0.1:4318/v1/metrics", "none (off)"),
     METRICS_OTLP_INTERVAL("tokenguard.metrics.otlp.interval", Kind.POSITIVE_DURATION, "60s", Durations.EXPECTED),
+    /** Fleet mode is on iff this is set (see io.tokenguard.agent.fleet). */
+    FLEET_REDIS_URI("tokenguard.fleet.redis.uri", Kind.REDIS_URI, null,
+            "a redis:// or rediss:// URI like redis://host:6379 or rediss://user:password@host:6380/0", "none (off)"),
+    FLEET_REDIS_PASSWORD("tokenguard.fleet.redis.password", Kind.SECRET, null, "the Redis password", "none"),
+    FLEET_KEY("tokenguard.fleet.key", Kind.KEY_RING, null,
+            "base64 keys of at least " + FleetKeyRing.MIN_BYTES + " bytes each, comma-separated (the first encrypts)",
+            "none"),
+    FLEET_NAME("tokenguard.fleet.name", Kind.TEXT, null, "a name shared by the JVMs of one app",
+            "derived from the endpoints in force"),
+    FLEET_TIMEOUT("tokenguard.fleet.timeout", Kind.POSITIVE_DURATION, "250ms", Durations.EXPECTED),
     /** Tests only: the fault-injection switch (see io.tokenguard.bootstrap.TestFaults). */
     TEST_FAIL_STAGE("tokenguard.test.fail-stage", Kind.STAGES, null,
             "a comma-separated list of stages (" + String.join(", ", ConfigKeys.TEST_STAGES) + "); for tests only",
             "none (off)");
 
     /** How a value is read. */
-    enum Kind { BOOL, INT, DURATION, POSITIVE_DURATION, TEXT, HTTP_URL, LOWER_CASE_LIST, STAGES, CHOICE }
+    enum Kind { BOOL, INT, DURATION, POSITIVE_DURATION, TEXT, SECRET, HTTP_URL, REDIS_URI, KEY_RING, LOWER_CASE_LIST,
+        STAGES, CHOICE }
 
     final String key;
     final Kind kind;
@@ -85,6 +96,11 @@ enum Setting {
         this.max = max;
     }
 
+    /** A value never printed, not even masked: an error line names the key and its source only. */
+    boolean secret() {
+        return kind == Kind.SECRET || kind == Kind.KEY_RING;
+    }
+
     /** The default value, parsed from its text as a setting would be; null when there is none. */
     <T> T defaultValue() {
         return defaultText == null ? null : parse(defaultText);
@@ -111,6 +127,7 @@ enum Setting {
                 value = positiveDuration(text);
                 break;
             case TEXT:
+            case SECRET:
                 if (text.isEmpty()) {
                     throw new IllegalArgumentException(text);
                 }
@@ -123,6 +140,12 @@ enum Setting {
                     throw new IllegalArgumentException(text);
                 }
                 value = text;
+                break;
+            case REDIS_URI:
+                value = RedisUri.parse(text);
+                break;
+            case KEY_RING:
+                value = FleetKeyRing.parse(text);
                 break;
             case LOWER_CASE_LIST:
                 value = lowerCaseList(text);

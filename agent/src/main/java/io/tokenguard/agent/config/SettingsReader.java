@@ -54,13 +54,41 @@ final class SettingsReader {
         b.otlp(get(Setting.METRICS_OTLP_ENDPOINT), get(Setting.METRICS_OTLP_INTERVAL));
         List<String> stages = get(Setting.TEST_FAIL_STAGE);
         b.testFailStages(stages == null ? Collections.<String>emptyList() : stages);
+        List<EndpointRule> rules = new ArrayList<>();
         for (String id : endpointIds()) {
             EndpointRule rule = rule(id);
             if (rule != null) {
                 b.rule(rule);
+                rules.add(rule);
             }
         }
+        b.fleet(fleet(rules));
         return b.build();
+    }
+
+    /**
+     * Fleet mode is on iff the Redis URI is given, and then needs the fleet key: per-process random
+     * keys can never match across JVMs, so without it the agent stays off (an error line).
+     */
+    private FleetSettings fleet(List<EndpointRule> rules) {
+        boolean wanted = raw.get(Setting.FLEET_REDIS_URI.key) != null;
+        RedisUri uri = get(Setting.FLEET_REDIS_URI);
+        String password = get(Setting.FLEET_REDIS_PASSWORD);
+        FleetKeyRing keys = get(Setting.FLEET_KEY);
+        String name = get(Setting.FLEET_NAME);
+        java.time.Duration timeout = get(Setting.FLEET_TIMEOUT);
+        if (!wanted) {
+            return null;
+        }
+        if (keys == null && raw.get(Setting.FLEET_KEY.key) == null) {
+            errors.add("tokenguard: missing setting " + Setting.FLEET_KEY.key + " (or TOKENGUARD_FLEET_KEY): fleet mode ("
+                    + Setting.FLEET_REDIS_URI.key + " is set) needs the fleet's shared key, expected "
+                    + Setting.FLEET_KEY.expected);
+        }
+        if (uri == null || keys == null) {
+            return null; // the error lines say why
+        }
+        return new FleetSettings(uri, password, keys, name != null ? name : FleetSettings.derivedName(rules), timeout);
     }
 
     /** The setting's value where one was given and is valid; else its default (an invalid one is an error line). */
@@ -75,7 +103,13 @@ final class SettingsReader {
             }
             return s.parse(v.text.trim());
         } catch (RuntimeException e) {
-            error(s.key, v, s.expected);
+            if (s.secret()) {
+                // Not even masked: a key or password that failed to parse may still be most of a real one.
+                errors.add("tokenguard: invalid value for " + s.key + " (from " + v.source + "; value not shown): expected "
+                        + s.expected);
+            } else {
+                error(s.key, v, s.expected);
+            }
             return s.defaultValue();
         }
     }

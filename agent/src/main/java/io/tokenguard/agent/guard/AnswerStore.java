@@ -22,6 +22,15 @@ interface AnswerStore {
      */
     CompletableFuture<Void> put(String fingerprint, Outcome outcome);
 
+    /**
+     * The leader of this fingerprint is done and left nothing to keep (an answer that may not be
+     * cached, a failure, a step aside): a store that lets other JVMs wait for a leader (a lease)
+     * lets them go on now instead of when the lease runs out. A store in memory has nothing to do.
+     */
+    default CompletableFuture<Void> release(String fingerprint) {
+        return CompletableFuture.completedFuture(null);
+    }
+
     /** Settled answers held (an estimate; what this JVM can tell for a remote store). */
     long size();
 

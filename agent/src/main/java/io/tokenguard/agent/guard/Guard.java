@@ -215,6 +215,7 @@ public final class Guard {
             if (fault != null || again != null) {
                 inFlight.leave(fingerprint, mine);
                 if (fault != null) {
+                    release(fingerprint);
                     // Whoever joined in the meantime goes its own way, as this request does.
                     mine.completeExceptionally(SteppedAside.INSTANCE);
                     return stepAside(ex, fault);
@@ -246,6 +247,7 @@ public final class Guard {
             // Fail open before anything was sent: this request, and every request that joined it,
             // goes upstream on its own, as without TokenGuard.
             inFlight.leave(ex.identity.fingerprint(), mine);
+            release(ex.identity.fingerprint());
             cacheStats.failed();
             mine.completeExceptionally(SteppedAside.INSTANCE);
             return stepAside(ex, failure);
@@ -261,6 +263,7 @@ public final class Guard {
         String fingerprint = ex.identity.fingerprint();
         if (error != null || outcome.response().truncated()) {
             inFlight.leave(fingerprint, mine);
+            release(fingerprint);
             cacheStats.failed();
             // A truncated answer is only a prefix, the rest still on the wire for the app that
             // asked: whoever joined sends their own request, as without TokenGuard.
@@ -269,6 +272,7 @@ public final class Guard {
         }
         if (outcome.ttlNanos() <= 0) {
             inFlight.leave(fingerprint, mine);
+            release(fingerprint);
             cacheStats.settled(false);
             mine.complete(outcome);
             return;
@@ -279,6 +283,18 @@ public final class Guard {
         mine.complete(outcome);
         // The answer was served all the same if storing it failed; the next identical request asks again.
         written(ex, "cache", stored).whenComplete((done, failure) -> inFlight.leave(fingerprint, mine));
+    }
+
+    /**
+     * A leader leaves with nothing to store: tells the answer store, which may have let other JVMs
+     * wait for it (a fleet lease). Its failure changes nothing here: the lease runs out by itself.
+     */
+    private void release(String fingerprint) {
+        try {
+            stores.answers.release(fingerprint);
+        } catch (Throwable ignored) {
+            // A store's own fault; nothing was promised to this request.
+        }
     }
 
     private CompletableFuture<TokenHttpResponse> follow(Exchange ex, CompletableFuture<Outcome> joined) {

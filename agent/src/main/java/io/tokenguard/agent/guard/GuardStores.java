@@ -1,11 +1,12 @@
 package io.tokenguard.agent.guard;
 
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.fleet.RedisLink;
 
 /**
  * Where the guard keeps what outlives a request: settled answers, permits, cooldowns. A back end is
  * a set of these three stores behind their interfaces, obtained from a factory here
- * ({@link #inMemory} today, a shared one later), never a flag inside the guard. Requests in flight
+ * ({@link #inMemory} for one JVM, {@link #fleet} for many over Redis), never a flag inside the guard. Requests in flight
  * are not a store's business: they are coalesced in the JVM (see {@link InFlight}).
  */
 public final class GuardStores {
@@ -27,5 +28,19 @@ public final class GuardStores {
         int max = settings.cacheMaxEntries();
         return new GuardStores(new InMemoryAnswerStore(clock, max), new InMemoryPermitStore(clock, max),
                 new InMemoryCooldownStore(clock, max));
+    }
+
+    /**
+     * Stores shared by every JVM of a fleet through Redis (fleet mode), each over this JVM's own
+     * in-memory store: the first level of the token cache, and what decides whenever Redis does
+     * not answer (local-only mode). The guard must hash identities under the fleet's identity
+     * key ({@code link.keys().identitySecret()}), or no JVM's keys match another's.
+     */
+    public static GuardStores fleet(GuardClock clock, AgentSettings settings, RedisLink link) {
+        GuardStores local = inMemory(clock, settings);
+        return new GuardStores(
+                new FleetAnswerStore(clock, local.answers, link, settings.coalesceMaxWait().toMillis()),
+                new FleetPermitStore(clock, local.permits, link, settings.cacheMaxEntries()),
+                new FleetCooldownStore(clock, local.cooldowns, link));
     }
 }

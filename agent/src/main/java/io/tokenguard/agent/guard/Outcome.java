@@ -31,6 +31,11 @@ final class Outcome {
         return lifetime == null ? response : lifetime.at(response, nowNanos);
     }
 
+    /** Where its expires_in is, or null (the fleet's second level keeps it along). */
+    RemainingLifetime lifetime() {
+        return lifetime;
+    }
+
     TokenHttpResponse response() {
         return response;
     }

@@ -31,6 +31,23 @@ final class RemainingLifetime {
         this.settledAtNanos = settledAtNanos;
     }
 
+    // What the fleet's second level keeps of it (FleetRecords), to rebuild it in another JVM.
+    int offset() {
+        return offset;
+    }
+
+    int length() {
+        return length;
+    }
+
+    double seconds() {
+        return seconds;
+    }
+
+    long settledAtNanos() {
+        return settledAtNanos;
+    }
+
     /** The answer as it is to be served now: the original until a whole second has passed. */
     TokenHttpResponse at(TokenHttpResponse original, long nowNanos) {
         long elapsed = TimeUnit.NANOSECONDS.toSeconds(Math.max(0, nowNanos - settledAtNanos));

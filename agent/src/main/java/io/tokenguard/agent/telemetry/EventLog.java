@@ -47,6 +47,22 @@ final class EventLog {
         sink.accept(out.toString());
     }
 
+    /** Fleet mode switched: fleet (shared through Redis) or local-only, and why (an exception's class name). */
+    void fleet(boolean fleet, String why) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("tokenguard", "fleet");
+            g.writeStringField("ts", Instant.now().toString());
+            g.writeStringField("state", fleet ? "fleet" : "local-only");
+            g.writeStringField("reason", why);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write event", e);
+        }
+        sink.accept(out.toString());
+    }
+
     private void write(String type, Violation v, boolean withAction) {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tokenguard.agent.config.AgentSettings;
 import io.tokenguard.agent.config.UserTag;
+import io.tokenguard.agent.fleet.FleetListener;
 import io.tokenguard.agent.guard.GuardListener;
 import io.tokenguard.agent.guard.RequestEvent;
 import io.tokenguard.agent.guard.ThrottleDelayEvent;
@@ -14,18 +15,20 @@ import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 
 /**
  * Feeds metrics, events and the exit summary from the guard's notifications. Meters are recorded
  * into a composite: an in-process registry that the exit summary and the JSON report read, plus
  * the exporters the settings turn on (JMX by default, Prometheus on request).
  */
-public final class Telemetry implements GuardListener, AutoCloseable {
+public final class Telemetry implements GuardListener, FleetListener, AutoCloseable {
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry(Clock.SYSTEM);
     private final SimpleMeterRegistry summary = new SimpleMeterRegistry();
     private final EventLog events;
     private final FaultReporter faults;
     private final GuardMeters meters;
+    private final FleetMeters fleetMeters;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
     private final Timeline timeline = new Timeline();
     /** The per-second timeline is fed only for the HTML report, its one reader. */
@@ -36,6 +39,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
     /** In-process registry only, events on stderr: for tests. */
     public Telemetry() {
         this.meters = new GuardMeters(registry, summary, false, 100);
+        this.fleetMeters = new FleetMeters(registry);
         this.registry.add(summary);
         this.events = new EventLog(AgentLog::raw);
         this.faults = new FaultReporter(registry);
@@ -45,6 +49,7 @@ public final class Telemetry implements GuardListener, AutoCloseable {
 
     private Telemetry(AgentSettings settings) {
         this.meters = new GuardMeters(registry, summary, settings.userTag() == UserTag.HASHED, settings.maxTagValues());
+        this.fleetMeters = new FleetMeters(registry);
         this.registry.add(summary);
         this.events = new EventLog(EventSink.open(settings.eventsFile()));
         this.faults = new FaultReporter(registry);
@@ -142,6 +147,54 @@ public final class Telemetry implements GuardListener, AutoCloseable {
         if (faults.report(stage, error)) {
             events.fault(stage, error);
         }
+    }
+
+    /** Fleet mode: the breaker's state as the tokenguard.fleet.state gauge. */
+    public void fleetState(BooleanSupplier fleet) {
+        fleetMeters.state(fleet);
+    }
+
+    // Fleet mode's notifications: fenced like the rest of the telemetry, the numbers may be lost, nothing else.
+
+    @Override
+    public void onFleetState(boolean fleet, String why) {
+        try {
+            events.fleet(fleet, why);
+        } catch (Throwable t) {
+            onFault("telemetry", t);
+        }
+    }
+
+    @Override
+    public void onRedisCall(String op, boolean ok, long nanos) {
+        try {
+            fleetMeters.redisCall(op, ok, nanos);
+        } catch (Throwable t) {
+            onFault("telemetry", t);
+        }
+    }
+
+    @Override
+    public void onLeaseWait(String outcome, long nanos) {
+        try {
+            fleetMeters.leaseWait(outcome, nanos);
+        } catch (Throwable t) {
+            onFault("telemetry", t);
+        }
+    }
+
+    @Override
+    public void onSecondLevelHit() {
+        try {
+            fleetMeters.secondLevelHit();
+        } catch (Throwable t) {
+            onFault("telemetry", t);
+        }
+    }
+
+    @Override
+    public void onFleetFault(Throwable error) {
+        onFault("fleet", error);
     }
 
     /** Stops the exporters and closes the events file; the in-process meters stay readable. */

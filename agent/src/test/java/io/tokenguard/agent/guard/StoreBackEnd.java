@@ -15,6 +15,9 @@ final class StoreBackEnd {
     static final StoreBackEnd DEFERRED = new StoreBackEnd("deferred",
             (clock, settings) -> DeferredStores.of(GuardStores.inMemory(clock, settings)));
 
+    /** Fleet mode: every store over a real redis-server, behind this JVM's own in-memory stores. */
+    static final StoreBackEnd REDIS = new StoreBackEnd("redis", TestFleet::stores);
+
     private final String name;
     private final BiFunction<GuardClock, AgentSettings, GuardStores> factory;
 
@@ -25,7 +28,7 @@ final class StoreBackEnd {
 
     /** Every back end the guard tests run over. */
     static Stream<StoreBackEnd> all() {
-        return Stream.of(IN_MEMORY, DEFERRED);
+        return Stream.of(IN_MEMORY, DEFERRED, REDIS);
     }
 
     /** Fresh stores, empty, timed by this clock (a shared back end would be cleared here). */
