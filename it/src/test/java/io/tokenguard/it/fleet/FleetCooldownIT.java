@@ -37,7 +37,7 @@ class FleetCooldownIT extends FleetTestBase {
         RedisServer redis = redis();
         List<FleetJvm> jvms = fleet(JVMS, redis.uri(), newFleetKey(),
                 app -> app.property("tokenguard.endpoints.eloqua.limit", "none"));
-        String all = describe(jvms);
+        java.util.function.Supplier<String> all = () -> describe(jvms);
 
         // Someone else (the test, without the agent) signed alice in a moment ago: Eloqua's window is taken.
         assertThat(signInAliceDirectly()).isEqualTo(200);
@@ -69,7 +69,7 @@ class FleetCooldownIT extends FleetTestBase {
                     SampleResult r = j.round("--users alice --threads 1 --iterations 1");
                     boolean ok = r.row("eloqua", "alice").status(200) == 1;
                     if (!ok) {
-                        assertThat(idp.tokenCalls("eloqua", "alice")).as("asked during the cooldown\n" + all)
+                        assertThat(idp.tokenCalls("eloqua", "alice")).as(() -> "asked during the cooldown\n" + all.get())
                                 .isEqualTo(2);
                     }
                     return ok;

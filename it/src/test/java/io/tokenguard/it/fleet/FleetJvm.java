@@ -241,6 +241,23 @@ public final class FleetJvm implements AutoCloseable {
         return SummaryRow.from(stderr(), endpoint);
     }
 
+    /** Every thread's stack now (jstack), for a failure message when something hangs. */
+    public String threadDump() {
+        try {
+            Process p = new ProcessBuilder(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "jstack")
+                    .toString(), Long.toString(process.pid())).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return dump;
+        } catch (IOException e) {
+            return "no thread dump: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "no thread dump: interrupted";
+        }
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

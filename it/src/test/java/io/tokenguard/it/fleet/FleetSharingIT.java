@@ -82,7 +82,7 @@ class FleetSharingIT extends FleetTestBase {
                 app -> app.property("tokenguard.endpoints.twitter.limit", "1/60s"));
 
         List<SampleResult> results = roundAll(jvms, "--provider both --users alice,bob,carol"
-                + " --consumer sample-consumer,other-consumer --threads 8 --iterations 10");
+                + " --consumer sample-consumer,other-consumer --threads 8 --iterations 5");
 
         String all = describe(jvms);
         Map<String, String> identities = Map.of("eloqua/alice", "alice", "eloqua/bob", "bob", "eloqua/carol", "carol",
@@ -92,11 +92,11 @@ class FleetSharingIT extends FleetTestBase {
             assertThat(r.rows()).hasSize(5);
             for (SampleResult.Row row : r.rows()) {
                 String id = row.provider() + "/" + row.identity();
-                assertThat(row.asked()).isEqualTo(8 * 10);
+                assertThat(row.asked()).isEqualTo(8 * 5);
                 assertThat(row.statuses()).as(id + "\n" + all).containsOnlyKeys("200");
                 // Every call with the token this identity got was made as this identity, and no other.
                 assertThat(row.apiUsers()).as(id).containsExactly(identities.get(id));
-                assertThat(row.apiOk()).isEqualTo(8 * 10);
+                assertThat(row.apiOk()).isEqualTo(8 * 5);
                 tokensOf.computeIfAbsent(id, k -> new HashSet<>()).addAll(row.tokens());
             }
         }
