@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -57,13 +58,19 @@ public final class RedisLink implements AutoCloseable {
                 .socketTimeoutMillis(timeout)
                 .blockingSocketTimeoutMillis(timeout)
                 .database(uri.database())
-                .clientName("tokenguard")
+                // No CLIENT SETNAME: an ACL user needs no command but those the stores use.
                 .ssl(uri.tls());
         if (uri.user() != null) {
             client.user(uri.user());
         }
         if (settings.password() != null) {
             client.password(settings.password());
+        }
+        if (uri.tls()) {
+            // Jedis checks no host name by itself: the JDK's HTTPS rules (RFC 2818) do, as for any TLS client.
+            SSLParameters verifyHost = new SSLParameters();
+            verifyHost.setEndpointIdentificationAlgorithm("HTTPS");
+            client.sslParameters(verifyHost);
         }
         if (sslSocketFactory != null) {
             client.sslSocketFactory(sslSocketFactory);

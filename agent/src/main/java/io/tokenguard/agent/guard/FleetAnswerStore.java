@@ -49,14 +49,32 @@ final class FleetAnswerStore implements AnswerStore {
     private final GuardClock clock;
     private final AnswerStore local;
     private final RedisLink link;
+    /** Key kinds: the answers' and the leases' ("a", "l"; observe mode's shadow has its own). */
+    private final String entryKind;
+    private final String leaseKind;
+    /** Observe mode's shadow takes no lease: every request is sent anyway, nobody waits for one. */
+    private final boolean leases;
     private final long leaseMillis;
     /** Whose lease it is: this store, i.e. this JVM (its own requests coalesce in InFlight). */
     private final byte[] owner;
 
     FleetAnswerStore(GuardClock clock, AnswerStore local, RedisLink link, long coalesceMaxWaitMillis) {
+        this(clock, local, link, coalesceMaxWaitMillis, "a", "l", true);
+    }
+
+    /** Observe mode's shadow: hollow outcomes under keys of its own, no lease. */
+    static FleetAnswerStore shadow(GuardClock clock, AnswerStore local, RedisLink link) {
+        return new FleetAnswerStore(clock, local, link, 1, "oa", "ol", false);
+    }
+
+    private FleetAnswerStore(GuardClock clock, AnswerStore local, RedisLink link, long coalesceMaxWaitMillis,
+                             String entryKind, String leaseKind, boolean leases) {
         this.clock = clock;
         this.local = local;
         this.link = link;
+        this.entryKind = entryKind;
+        this.leaseKind = leaseKind;
+        this.leases = leases;
         this.leaseMillis = Math.max(1, Math.min(coalesceMaxWaitMillis, MAX_LEASE_MILLIS));
         byte[] id = new byte[12];
         new SecureRandom().nextBytes(id);
@@ -92,15 +110,23 @@ final class FleetAnswerStore implements AnswerStore {
     }
 
     private Step lookUp(String fingerprint) {
-        String entry = link.key("a", fingerprint);
+        String entry = link.key(entryKind, fingerprint);
         try {
-            Object reply = link.eval(LOOK_UP, Arrays.asList(entry, link.key("l", fingerprint)),
+            if (!leases) {
+                Outcome o = open(entry, link.get(entry));
+                if (o == null) {
+                    return Step.LEAD;
+                }
+                local.put(fingerprint, o);
+                return new Step(CompletableFuture.completedFuture(o));
+            }
+            Object reply = link.eval(LOOK_UP, Arrays.asList(entry, link.key(leaseKind, fingerprint)),
                     Arrays.asList(owner, Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII)));
             List<?> r = (List<?>) reply;
             long kind = (Long) r.get(0);
             if (kind == 1) {
                 Outcome o = open(entry, (byte[]) r.get(1));
-                if (o == null) {
+                if (o == null || o.response() == null) {
                     return Step.LEAD; // does not open here (corrupt, another key): a miss, never served
                 }
                 local.put(fingerprint, o);
@@ -144,6 +170,9 @@ final class FleetAnswerStore implements AnswerStore {
     }
 
     private Outcome open(String entry, byte[] sealed) {
+        if (sealed == null) {
+            return null;
+        }
         byte[] plain = link.keys().cipher().open(entry.getBytes(StandardCharsets.UTF_8), sealed);
         return plain == null ? null : FleetRecords.readAnswer(plain, clock.nanoTime(), clock.wallClockMillis());
     }
@@ -152,11 +181,15 @@ final class FleetAnswerStore implements AnswerStore {
     public CompletableFuture<Void> put(String fingerprint, Outcome outcome) {
         CompletableFuture<Void> kept = local.put(fingerprint, outcome);
         try {
-            String entry = link.key("a", fingerprint);
+            String entry = link.key(entryKind, fingerprint);
             byte[] sealed = link.keys().cipher().seal(entry.getBytes(StandardCharsets.UTF_8),
                     FleetRecords.answer(outcome, clock.nanoTime(), clock.wallClockMillis()));
             long px = Math.max(1, TimeUnit.NANOSECONDS.toMillis(outcome.ttlNanos()));
-            link.eval(STORE, Arrays.asList(entry, link.key("l", fingerprint)),
+            if (!leases) {
+                link.set(entry, sealed, px);
+                return kept;
+            }
+            link.eval(STORE, Arrays.asList(entry, link.key(leaseKind, fingerprint)),
                     Arrays.asList(sealed, Long.toString(px).getBytes(StandardCharsets.US_ASCII), owner));
         } catch (FleetUnavailable localOnly) {
             // Kept in this JVM; the lease, if any, runs out by itself.
@@ -168,8 +201,11 @@ final class FleetAnswerStore implements AnswerStore {
 
     @Override
     public CompletableFuture<Void> release(String fingerprint) {
+        if (!leases) {
+            return DONE;
+        }
         try {
-            link.eval(RELEASE, Collections.singletonList(link.key("l", fingerprint)), Collections.singletonList(owner));
+            link.eval(RELEASE, Collections.singletonList(link.key(leaseKind, fingerprint)), Collections.singletonList(owner));
         } catch (FleetUnavailable localOnly) {
             // It runs out by itself.
         } catch (Throwable t) {

@@ -20,11 +20,14 @@ final class FleetCooldownStore implements CooldownStore {
     private final GuardClock clock;
     private final CooldownStore local;
     private final RedisLink link;
+    /** "c", or observe mode's own "oc". */
+    private final String keyKind;
 
-    FleetCooldownStore(GuardClock clock, CooldownStore local, RedisLink link) {
+    FleetCooldownStore(GuardClock clock, CooldownStore local, RedisLink link, String keyKind) {
         this.clock = clock;
         this.local = local;
         this.link = link;
+        this.keyKind = keyKind;
     }
 
     @Override
@@ -37,7 +40,7 @@ final class FleetCooldownStore implements CooldownStore {
                     clock.wallClockMillis());
             long px = Math.max(1, TimeUnit.NANOSECONDS.toMillis(durationNanos));
             for (String key : keys) {
-                String name = link.key("c", key);
+                String name = link.key(keyKind, key);
                 link.set(name, link.keys().cipher().seal(name.getBytes(StandardCharsets.UTF_8), plain), px);
             }
         } catch (FleetUnavailable localOnly) {
@@ -57,7 +60,7 @@ final class FleetCooldownStore implements CooldownStore {
         try {
             List<String> names = new ArrayList<>(keys.size());
             for (String key : keys) {
-                names.add(link.key("c", key));
+                names.add(link.key(keyKind, key));
             }
             List<byte[]> values = link.mget(names);
             long now = clock.nanoTime();

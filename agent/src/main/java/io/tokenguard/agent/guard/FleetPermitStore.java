@@ -31,10 +31,14 @@ final class FleetPermitStore extends BucketPermitStore {
      */
     private final Cache<String, Bucket> handles;
 
-    FleetPermitStore(GuardClock clock, PermitStore local, RedisLink link, int maxEntries) {
+    /** "p", or observe mode's own "op". */
+    private final String kind;
+
+    FleetPermitStore(GuardClock clock, PermitStore local, RedisLink link, int maxEntries, String kind) {
         super(clock);
         this.local = local;
         this.link = link;
+        this.kind = kind;
         this.buckets = new RedisBuckets(link, clock);
         this.handles = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
@@ -47,7 +51,7 @@ final class FleetPermitStore extends BucketPermitStore {
     @Override
     Bucket bucket(EndpointRule rule, String throttleKey) {
         return handles.get(rule.id() + '\n' + throttleKey, k -> buckets.builder().build(
-                link.key("p", hash(rule.id() + '\n' + rule.limit() + '\n' + throttleKey)),
+                link.key(kind, hash(rule.id() + '\n' + rule.limit() + '\n' + throttleKey)),
                 () -> configuration(rule.limit())));
     }
 

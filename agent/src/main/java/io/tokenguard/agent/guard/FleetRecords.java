@@ -35,7 +35,11 @@ final class FleetRecords {
                 out.writeDouble(l.seconds());
                 out.writeLong(nowWallMillis - (nowNanos - l.settledAtNanos()) / 1_000_000L);
             }
-            response(out, outcome.response());
+            // Observe mode's shadow remembers only for how long (Outcome.hollow): no answer at all.
+            out.writeBoolean(outcome.response() != null);
+            if (outcome.response() != null) {
+                response(out, outcome.response());
+            }
         });
     }
 
@@ -55,10 +59,13 @@ final class FleetRecords {
                 lifetime = new RemainingLifetime(offset, length, seconds,
                         nowNanos - (nowWallMillis - settledWall) * 1_000_000L);
             }
-            TokenHttpResponse response = response(in);
+            TokenHttpResponse response = in.readBoolean() ? response(in) : null;
             long ttl = (expiresAt - nowWallMillis) * 1_000_000L;
             if (ttl <= 0) {
                 return null;
+            }
+            if (response == null) {
+                return lifetime == null ? Outcome.hollow(ttl) : null;
             }
             if (lifetime != null && (lifetime.offset() < 0 || lifetime.length() < 0
                     || (long) lifetime.offset() + lifetime.length() > response.body().length)) {

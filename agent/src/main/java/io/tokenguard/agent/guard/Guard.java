@@ -73,7 +73,8 @@ public final class Guard {
         this.classifier = new ResponseClassifier(settings.refreshSkew(), settings.captureMaxBytes());
         this.stores = stores;
         this.cacheStats = new TokenCacheCounters(stores.answers, inFlight);
-        this.shadow = settings.mode() == Mode.OBSERVE ? new ObserveShadow(GuardStores.inMemory(clock, settings)) : null;
+        this.shadow = settings.mode() != Mode.OBSERVE ? null : new ObserveShadow(
+                stores.observeShadow != null ? stores.observeShadow : GuardStores.inMemory(clock, settings));
         this.guardrail = new UpstreamGuardrail(clock, settings.maxUpstreamPerMinute());
         this.listener.onTokenCache(cacheStats);
     }

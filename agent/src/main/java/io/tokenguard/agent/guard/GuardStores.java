@@ -14,10 +14,18 @@ public final class GuardStores {
     final PermitStore permits;
     final CooldownStore cooldowns;
 
+    /** What observe mode decides against instead (never these stores); null: in-memory stores of its own. */
+    final GuardStores observeShadow;
+
     GuardStores(AnswerStore answers, PermitStore permits, CooldownStore cooldowns) {
+        this(answers, permits, cooldowns, null);
+    }
+
+    private GuardStores(AnswerStore answers, PermitStore permits, CooldownStore cooldowns, GuardStores observeShadow) {
         this.answers = answers;
         this.permits = permits;
         this.cooldowns = cooldowns;
+        this.observeShadow = observeShadow;
     }
 
     /**
@@ -38,9 +46,15 @@ public final class GuardStores {
      */
     public static GuardStores fleet(GuardClock clock, AgentSettings settings, RedisLink link) {
         GuardStores local = inMemory(clock, settings);
+        GuardStores shadow = inMemory(clock, settings);
+        int max = settings.cacheMaxEntries();
+        // Observe mode counts fleet-wide too, under keys of its own: never what enforce mode decides on.
+        GuardStores observe = new GuardStores(FleetAnswerStore.shadow(clock, shadow.answers, link),
+                new FleetPermitStore(clock, shadow.permits, link, max, "op"),
+                new FleetCooldownStore(clock, shadow.cooldowns, link, "oc"));
         return new GuardStores(
                 new FleetAnswerStore(clock, local.answers, link, settings.coalesceMaxWait().toMillis()),
-                new FleetPermitStore(clock, local.permits, link, settings.cacheMaxEntries()),
-                new FleetCooldownStore(clock, local.cooldowns, link));
+                new FleetPermitStore(clock, local.permits, link, max, "p"),
+                new FleetCooldownStore(clock, local.cooldowns, link, "c"), observe);
     }
 }

@@ -4,10 +4,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Observe mode's own state: the stores it decides against, and what is in flight. Always its own
- * and in this JVM, never the configured stores, so that counting changes nothing on the wire, nor
- * (with a store shared by several JVMs) what the others decide. Its answer store holds hollow
- * outcomes: until when enforce would serve one, never the token.
+ * Observe mode's own state: the stores it decides against, and what is in flight. Always its own,
+ * never the configured stores, so that counting changes nothing on the wire, nor (with a store
+ * shared by several JVMs) what the others decide: in memory, or in fleet mode shared by the
+ * fleet's observers under keys of their own (so a fleet counts what a fleet in enforce mode would
+ * have done). Its answer store holds hollow outcomes: until when enforce would serve one, never
+ * the token. What is in flight stays in this JVM.
  */
 final class ObserveShadow {
     private final GuardStores stores;

@@ -14,13 +14,10 @@ import java.util.function.BooleanSupplier;
  */
 final class FleetMeters {
     private final MeterRegistry registry;
-    private final Counter secondLevelHits;
 
+    /** Registers nothing yet: a meter registered before the exporters are added is lost to them (Micrometer warns). */
     FleetMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.secondLevelHits = Counter.builder("tokenguard.fleet.cache.hits")
-                .description("Answers missing in this JVM's cache that were served from Redis (the second level)")
-                .register(registry);
     }
 
     void state(BooleanSupplier fleet) {
@@ -43,6 +40,8 @@ final class FleetMeters {
     }
 
     void secondLevelHit() {
-        secondLevelHits.increment();
+        Counter.builder("tokenguard.fleet.cache.hits")
+                .description("Answers missing in this JVM's cache that were served from Redis (the second level)")
+                .register(registry).increment();
     }
 }

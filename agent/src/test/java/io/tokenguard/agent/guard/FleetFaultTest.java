@@ -87,6 +87,29 @@ class FleetFaultTest {
     }
 
     @Test
+    void aFlappingRedisIsToldOncePerSwitch() throws Exception {
+        RedisServerFixture redis = RedisServerFixture.start();
+        closing.add(redis);
+        FleetJvm j = jvm(redis.uri());
+        List<String> expected = new java.util.ArrayList<>();
+        for (int cycle = 0; cycle < 3; cycle++) {
+            redis.kill();
+            for (int i = 0; i < 3; i++) {
+                timed(j, "down" + cycle + "-" + i);
+            }
+            expected.add("local-only");
+            redis.restart();
+            // Each failed probe doubles the back-off (at most 30 s): a minute covers any of them.
+            clock.advance(Duration.ofMinutes(1));
+            timed(j, "up" + cycle);
+            expected.add("fleet");
+            assertThat(j.link.fleetMode()).isTrue();
+        }
+        assertThat(j.fleet.states).isEqualTo(expected);
+        assertThat(j.listener.faults).isEmpty();
+    }
+
+    @Test
     void aServerThatAcceptsAndNeverAnswers() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             List<Socket> accepted = new CopyOnWriteArrayList<>();

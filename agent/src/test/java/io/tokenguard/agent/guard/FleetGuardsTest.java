@@ -192,6 +192,26 @@ class FleetGuardsTest {
     }
 
     @Test
+    void observeModeCountsFleetWideAndLeavesEnforceModesKeysAlone() throws Exception {
+        EndpointRule rule = eloqua(OnLimit.REJECT);
+        AgentSettings observe = settings(Mode.OBSERVE, rule);
+        FleetJvm a = jvm(observe, keys);
+        FleetJvm b = jvm(observe, keys);
+        FakeIdp idp = new FakeIdp();
+        idp.body = "{\"access_token\":\"tok-1\",\"expires_in\":28800}";
+        a.guard.exchange(rule, eloquaPassword("alice", "first"), idp.upstream());
+        b.guard.exchange(rule, eloquaPassword("alice", "first"), idp.upstream());
+        b.guard.exchange(rule, eloquaPassword("alice", "second"), idp.upstream());
+        assertThat(idp.calls).as("observe mode sends everything").hasValue(3);
+        assertThat(b.listener.count("would_cache")).as("A's answer, which enforce would have kept").isEqualTo(1);
+        assertThat(b.listener.count("would_throttle")).as("alice's one sign-in a minute, spent in A").isEqualTo(1);
+
+        FleetJvm enforcing = jvm(settings(Mode.ENFORCE, rule), keys);
+        TokenHttpResponse r = enforcing.guard.exchange(rule, eloquaPassword("alice", "first"), idp.upstream());
+        assertThat(r.source()).as("nothing of observe mode's is served or counted").isEqualTo(ResponseSource.UPSTREAM);
+    }
+
+    @Test
     void aCooldownStartedInOneJvmHoldsInTheOther() throws Exception {
         EndpointRule rule = twitter();
         AgentSettings settings = settings(Mode.ENFORCE, rule);

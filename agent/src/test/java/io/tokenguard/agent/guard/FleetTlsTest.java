@@ -56,13 +56,21 @@ class FleetTlsTest {
         Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
         run("openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "server.crt", "-days", "1", "-extfile", "san.ext");
+        // A second certificate of the same CA, for another name: what a man in the middle could show.
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.csr",
+                "-subj", "/CN=elsewhere.example");
+        Files.writeString(dir.resolve("other.ext"), "subjectAltName=DNS:elsewhere.example\n");
+        run("openssl", "x509", "-req", "-in", "other.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "other.crt", "-days", "1", "-extfile", "other.ext");
         tlsPort = RedisServerFixture.freePort();
         redis = RedisServerFixture.start("--tls-port", Integer.toString(tlsPort),
                 "--tls-cert-file", dir.resolve("server.crt").toString(),
                 "--tls-key-file", dir.resolve("server.key").toString(),
                 "--tls-ca-cert-file", dir.resolve("ca.crt").toString(), "--tls-auth-clients", "no");
         try (Jedis plain = new Jedis("127.0.0.1", redis.port())) {
-            plain.aclSetUser("tokenguard", "on", ">tg-Pa55", "~*", "+@all");
+            // The least a fleet needs: its own keys, and the commands its stores and scripts run.
+            plain.aclSetUser("tokenguard", "on", ">tg-Pa55", "resetkeys", "~tg:*", "-@all", "+get", "+set", "+mget",
+                    "+del", "+pttl", "+eval", "+evalsha");
         }
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -83,6 +91,21 @@ class FleetTlsTest {
         }
     }
 
+    @Test
+    void aCertificateOfTheRightCaForAnotherHostIsRefused() throws Exception {
+        int port = RedisServerFixture.freePort();
+        try (RedisServerFixture impostor = RedisServerFixture.start("--tls-port", Integer.toString(port),
+                "--tls-cert-file", dir.resolve("other.crt").toString(),
+                "--tls-key-file", dir.resolve("other.key").toString(),
+                "--tls-ca-cert-file", dir.resolve("ca.crt").toString(), "--tls-auth-clients", "no")) {
+            RecordingFleetListener fleet = new RecordingFleetListener();
+            assertThat(guard("rediss://127.0.0.1:" + port, fleet).exchange(rule, twitterBearer("app"),
+                    new FakeIdp().upstream()).status()).isEqualTo(200);
+            assertThat(fleet.states).containsExactly("local-only");
+        }
+        links.forEach(RedisLink::close);
+    }
+
     private final FakeClock clock = new FakeClock();
     private final FleetKeyRing keys = FleetKeyRing.of(TestFleet.newKey());
     private final EndpointRule rule = twitter();
@@ -94,7 +117,7 @@ class FleetTlsTest {
                 trustingOurCa, fleet, clock::nanoTime);
         links.add(link);
         return new Guard(settings, clock, new RecordingListener(), GuardStores.fleet(clock, settings, link),
-                io.tokenguard.agent.guard.IdentityKey.of(link.keys().identitySecret()));
+                IdentityKey.of(link.keys().identitySecret()));
     }
 
     @Test
