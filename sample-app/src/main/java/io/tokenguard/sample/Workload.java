@@ -11,10 +11,11 @@ import java.util.function.IntPredicate;
 
 /** One round: every thread released at once, each asking for a new token before every API call. */
 final class Workload {
+    /** --fresh-scope: this JVM's process id, so that no other JVM of the app asks for the same scope... */
+    private static final String SCOPE_PREFIX = "full request-" + ProcessHandle.current().pid() + "-";
+    private final AtomicLong requestNumber = new AtomicLong();
     private final AppOptions options;
     private final TokenClient client;
-    /** --fresh-scope: a number no other token request of this JVM used. */
-    private final AtomicLong requestNumber = new AtomicLong();
 
     Workload(AppOptions options, String baseUrl) {
         this.options = options;
@@ -64,7 +65,8 @@ final class Workload {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {
                     Row row = tally.row(provider, user);
-                    String scope = options.freshScope ? "full request-" + requestNumber.incrementAndGet() : "full";
+                    // ...and a number no other token request of this JVM used.
+                    String scope = options.freshScope ? SCOPE_PREFIX + requestNumber.incrementAndGet() : "full";
                     String token = token(row,
                             () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user), scope));
                     callApi(row, token);
