@@ -25,12 +25,20 @@ import javax.net.ssl.SSLSocketFactory;
 public final class RedisServer implements AutoCloseable {
     static final String LOOPBACK = "127.0.0.1";
     static final Path EXECUTABLE = Paths.get(System.getProperty("tokenguard.it.redisServer", "/usr/bin/redis-server"));
+    /**
+     * What the README says the fleet's ACL user needs, and no more: its own keys and these commands. The
+     * test's own connection signs in as another user, {@link #ADMIN}, allowed everything.
+     */
+    static final List<String> FLEET_USER_RULES = List.of("resetkeys", "~tg:*", "-@all", "+get", "+set", "+mget",
+            "+del", "+pttl", "+eval", "+evalsha");
+    static final String ADMIN = "tg-test-admin";
     private static final int ATTEMPTS = 5;
     private static final long READY_MILLIS = 15_000;
 
     private final TlsMaterial tls;
     private final String user;
     private final String password;
+    private final String adminPassword = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final int port;
     private Process process;
     private final StringBuffer log = new StringBuffer();
@@ -54,7 +62,8 @@ public final class RedisServer implements AutoCloseable {
 
     /**
      * {@code rediss://} only (the plain port off), the server certificate signed by {@code tls}'s CA, clients
-     * not asked for certificates; the default user off and one ACL user with this password.
+     * not asked for certificates; the default user off, and an ACL user with this password and only the
+     * rights the README lists ({@link #FLEET_USER_RULES}).
      */
     public static RedisServer startTls(TlsMaterial tls, String user, String password)
             throws IOException, InterruptedException {
@@ -97,7 +106,9 @@ public final class RedisServer implements AutoCloseable {
                     "--tls-ca-cert-file", tls.caCert().toString(), "--tls-auth-clients", "no"));
         }
         if (user != null) {
-            c.addAll(List.of("--user", "default", "off", "--user", user, "on", ">" + password, "~*", "&*", "+@all"));
+            c.addAll(List.of("--user", "default", "off", "--user", ADMIN, "on", ">" + adminPassword, "~*", "&*",
+                    "+@all", "--user", user, "on", ">" + password));
+            c.addAll(FLEET_USER_RULES);
         }
         return c;
     }
@@ -163,20 +174,25 @@ public final class RedisServer implements AutoCloseable {
         return (tls == null ? "redis://" : "rediss://") + user + ":" + password + "@" + LOOPBACK + ":" + port;
     }
 
-    /** A connection of the test's own, authenticated as the ACL user when there is one. */
+    /** A connection of the test's own, authenticated as {@link #ADMIN} when there are ACL users. */
     Resp client() throws IOException {
         return client(5000);
     }
 
     Resp client(int timeoutMillis) throws IOException {
         SSLSocketFactory factory = tls == null ? null : tls.socketFactory();
-        return Resp.connect(port, factory, user, password, timeoutMillis);
+        return Resp.connect(port, factory, user == null ? null : ADMIN, adminPassword, timeoutMillis);
     }
 
     /** SIGKILL: the server is gone at once, connections reset, nothing flushed. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** A connection as the fleet's ACL user (tests of what that user may do). */
+    Resp clientAsFleetUser() throws IOException {
+        return Resp.connect(port, tls == null ? null : tls.socketFactory(), user, password, 5000);
     }
 
     /** A new, empty server on the same port with the same settings. */

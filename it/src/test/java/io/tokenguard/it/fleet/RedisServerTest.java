@@ -55,7 +55,14 @@ class RedisServerTest {
         try (RedisServer redis = RedisServer.startTls(tls, "tester", "pw-1")) {
             assertThat(redis.uri()).startsWith("rediss://127.0.0.1:");
             try (Resp r = redis.client()) {
-                assertThat(Resp.text(r.call("ACL", "WHOAMI"))).isEqualTo("tester");
+                assertThat(Resp.text(r.call("ACL", "WHOAMI"))).isEqualTo(RedisServer.ADMIN);
+            }
+            try (Resp fleet = redis.clientAsFleetUser()) {
+                assertThat(fleet.call("SET", "tg:x", "v")).isEqualTo("OK");
+                assertThatThrownBy(() -> fleet.call("SET", "other", "v")).isInstanceOf(Resp.Error.class)
+                        .hasMessageContaining("NOPERM");
+                assertThatThrownBy(() -> fleet.call("FLUSHALL")).isInstanceOf(Resp.Error.class)
+                        .hasMessageContaining("NOPERM");
             }
             try (Resp anonymous = Resp.connect(redis.port(), tls.socketFactory(), null, null, 2000)) {
                 assertThatThrownBy(() -> anonymous.call("PING")).isInstanceOf(Resp.Error.class)
