@@ -13,7 +13,8 @@ import java.util.function.IntPredicate;
 final class Workload {
     /** --fresh-scope: this JVM's process id, so that no other JVM of the app asks for the same scope... */
     private static final String SCOPE_PREFIX = "full request-" + ProcessHandle.current().pid() + "-";
-    private final AtomicLong requestNumber = new AtomicLong();
+    /** ...and a number no other request of this JVM had, in any round (each round has a Workload of its own). */
+    private static final AtomicLong REQUEST_NUMBER = new AtomicLong();
     private final AppOptions options;
     private final TokenClient client;
 
@@ -65,8 +66,7 @@ final class Workload {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {
                     Row row = tally.row(provider, user);
-                    // ...and a number no other token request of this JVM used.
-                    String scope = options.freshScope ? SCOPE_PREFIX + requestNumber.incrementAndGet() : "full";
+                    String scope = options.freshScope ? SCOPE_PREFIX + REQUEST_NUMBER.incrementAndGet() : "full";
                     String token = token(row,
                             () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user), scope));
                     callApi(row, token);
