@@ -39,8 +39,23 @@ public final class FleetSettings {
         return uri;
     }
 
+    /**
+     * The ACL user, or null for the default user. {@code rediss://name@host} names the user when
+     * tokenguard.fleet.redis.password gives the password, and is the password otherwise (Redis'
+     * legacy form, as Jedis and redis-cli read it).
+     */
+    public String user() {
+        if (uri.loneUserInfo()) {
+            return password != null ? uri.user() : null;
+        }
+        return uri.user();
+    }
+
     /** The URI's password, else tokenguard.fleet.redis.password, else null. */
     public String password() {
+        if (uri.loneUserInfo()) {
+            return password != null ? password : uri.user();
+        }
         return uri.password() != null ? uri.password() : password;
     }
 

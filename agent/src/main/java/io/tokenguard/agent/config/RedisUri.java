@@ -17,14 +17,22 @@ public final class RedisUri {
     private final String user;
     private final String password;
     private final int database;
+    /** The userinfo had no ':' (then {@link #user} holds it, and it may be a password). */
+    private final boolean lone;
 
-    private RedisUri(boolean tls, String host, int port, String user, String password, int database) {
+    private RedisUri(boolean tls, String host, int port, String user, String password, int database, boolean lone) {
         this.tls = tls;
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
         this.database = database;
+        this.lone = lone;
+    }
+
+    /** Whether the userinfo was a single word: {@code rediss://name@host}. */
+    public boolean loneUserInfo() {
+        return lone;
     }
 
     /** IllegalArgumentException (carrying no part of the text) when it is not such a URI. */
@@ -53,21 +61,22 @@ public final class RedisUri {
         }
         String user = null;
         String password = null;
+        boolean lone = false;
         String info = uri.getRawUserInfo();
         if (info != null) {
             int colon = info.indexOf(':');
             user = colon < 0 ? decode(info) : decode(info.substring(0, colon));
             password = colon < 0 ? null : decode(info.substring(colon + 1));
             if (colon < 0) {
-                // redis://secret@host: a lone userinfo is Redis' legacy form for a password.
-                password = user;
-                user = null;
+                // A lone userinfo: the ACL user when the password comes from elsewhere, else Redis'
+                // legacy form for a password (redis://secret@host). FleetSettings decides.
+                lone = true;
             }
             if (user != null && user.isEmpty()) {
                 user = null;
             }
         }
-        return new RedisUri(scheme.equals("rediss"), uri.getHost(), port, user, password, database);
+        return new RedisUri(scheme.equals("rediss"), uri.getHost(), port, user, password, database, lone);
     }
 
     private static String decode(String s) {
@@ -86,7 +95,7 @@ public final class RedisUri {
         return port;
     }
 
-    /** The ACL user, or null for the default user. */
+    /** The userinfo's user part (see {@link #loneUserInfo}), or null. */
     public String user() {
         return user;
     }

@@ -60,8 +60,8 @@ public final class RedisLink implements AutoCloseable {
                 .database(uri.database())
                 // No CLIENT SETNAME: an ACL user needs no command but those the stores use.
                 .ssl(uri.tls());
-        if (uri.user() != null) {
-            client.user(uri.user());
+        if (settings.user() != null) {
+            client.user(settings.user());
         }
         if (settings.password() != null) {
             client.password(settings.password());

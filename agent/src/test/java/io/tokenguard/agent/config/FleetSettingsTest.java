@@ -55,6 +55,22 @@ class FleetSettingsTest {
     }
 
     @Test
+    void aLoneUserInfoIsTheUserWhenThePasswordComesFromElsewhereElseThePassword() {
+        String key = ",fleet.key=" + KEY;
+        FleetSettings userOnly = load("fleet.redis.uri=rediss://tokenguard@127.0.0.1" + key,
+                Map.of("TOKENGUARD_FLEET_REDIS_PASSWORD", "s3cret")).settings().fleet();
+        assertThat(userOnly.user()).isEqualTo("tokenguard");
+        assertThat(userOnly.password()).isEqualTo("s3cret");
+        FleetSettings legacy = load("fleet.redis.uri=redis://s3cret@127.0.0.1" + key, Map.of()).settings().fleet();
+        assertThat(legacy.user()).isNull();
+        assertThat(legacy.password()).isEqualTo("s3cret");
+        FleetSettings both = load("fleet.redis.uri=redis://app:pw@127.0.0.1" + key, Map.of()).settings().fleet();
+        assertThat(both.user()).isEqualTo("app");
+        assertThat(both.password()).isEqualTo("pw");
+        assertThat(load("fleet.redis.uri=redis://:pw@127.0.0.1" + key, Map.of()).settings().fleet().user()).isNull();
+    }
+
+    @Test
     void theDefaultNameFollowsTheEndpointsInForce() {
         String base = "fleet.redis.uri=redis://127.0.0.1,fleet.key=" + KEY;
         String one = load(base + ",endpoints=eloqua", Map.of()).settings().fleet().name();
