@@ -32,7 +32,7 @@ class FleetFaultsIT extends FleetTestBase {
     /** What a loaded two-core machine adds to one token request that waited out one fleet.timeout. */
     static final long SLACK_MILLIS = 1250;
     /** Every request a miss (a scope of its own), so every one of them goes to Redis. */
-    private static final String LOAD = "--users bob --fresh-scope --load-seconds 3 --threads 4 --api false";
+    private static final String LOAD = "--users bob --fresh-scope --load-seconds 2 --threads 4 --api false";
     private static final String PROBE = "--users alice --fresh-scope --threads 1 --iterations 1 --api false";
     private static final String REDIS_ERRORS = "outcome.error";
 
