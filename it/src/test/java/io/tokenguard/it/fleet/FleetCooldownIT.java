@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * the cooldown holds.
  */
 class FleetCooldownIT extends FleetTestBase {
-    static final int WINDOW_SECONDS = 6;
+    static final int WINDOW_SECONDS = 8;
     private static final int JVMS = 4;
 
     @Override
@@ -38,6 +38,12 @@ class FleetCooldownIT extends FleetTestBase {
         List<FleetJvm> jvms = fleet(JVMS, redis.uri(), newFleetKey(),
                 app -> app.property("tokenguard.endpoints.eloqua.limit", "none"));
         java.util.function.Supplier<String> all = () -> describe(jvms);
+        // Warm first (a JVM's first token request in fleet mode loads the Redis client: seconds on a busy
+        // machine), so that the rounds below take far less than the cooldown they are about.
+        for (SampleResult r : roundAll(jvms, "--users carol --threads 2 --iterations 2")) {
+            assertThat(r.errors()).as(all).isZero();
+        }
+        assertThat(idp.tokenCalls("eloqua", "carol")).isEqualTo(1);
 
         // Someone else (the test, without the agent) signed alice in a moment ago: Eloqua's window is taken.
         assertThat(signInAliceDirectly()).isEqualTo(200);
@@ -52,12 +58,12 @@ class FleetCooldownIT extends FleetTestBase {
 
         // The other three, together: alice is answered locally (the cooldown heard in the first JVM), bob passes.
         List<SampleResult> others = roundAll(jvms.subList(1, JVMS), "--users alice,bob --threads 4 --iterations 5");
+        assertThat(System.nanoTime() - windowEnds).as("the test itself ran past the cooldown: inconclusive").isNegative();
         for (SampleResult r : others) {
             assertThat(r.row("eloqua", "alice").statuses()).as(all).isEqualTo(java.util.Map.of("429", 20L));
             assertThat(r.row("eloqua", "bob").statuses()).as(all).isEqualTo(java.util.Map.of("200", 20L));
             assertThat(r.row("eloqua", "bob").apiUsers()).containsExactly("bob");
         }
-        assertThat(System.nanoTime() - windowEnds).as("the test itself ran past the cooldown: inconclusive").isNegative();
         assertThat(idp.tokenCalls("eloqua", "alice")).as(all).isEqualTo(2);
         assertThat(idp.tokenCalls("eloqua", "bob")).as(all).isEqualTo(1);
 
