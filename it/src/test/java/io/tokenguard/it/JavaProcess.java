@@ -124,6 +124,24 @@ public final class JavaProcess {
     }
 
     public Result run() throws IOException, InterruptedException {
+        List<String> command = command();
+        Process process = new ProcessBuilder(command).start();
+        try {
+            process.getOutputStream().close();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command);
+            }
+            return new Result(process.exitValue(), out.join(), err.join());
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The command line {@link #run} starts: the JDK's java, the agent, the properties and options, the app. */
+    public List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(jdk.javaExecutable().toString());
         if (agent) {
@@ -157,19 +175,7 @@ public final class JavaProcess {
             command.add("io.tokenguard.sample.SampleApp");
         }
         command.addAll(appArgs);
-        Process process = new ProcessBuilder(command).start();
-        try {
-            process.getOutputStream().close();
-            CompletableFuture<String> out = drain(process.getInputStream());
-            CompletableFuture<String> err = drain(process.getErrorStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command);
-            }
-            return new Result(process.exitValue(), out.join(), err.join());
-        } finally {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        return command;
     }
 
     private static CompletableFuture<String> drain(InputStream in) {

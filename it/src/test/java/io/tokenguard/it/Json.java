@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads JSON text into maps, lists, strings, numbers and booleans (test-side only). */
-final class Json {
+public final class Json {
     private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
-    static Object parse(String text) {
+    public static Object parse(String text) {
         try (JsonParser p = FACTORY.createParser(text)) {
             p.nextToken();
             return read(p);

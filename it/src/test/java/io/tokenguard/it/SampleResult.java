@@ -22,6 +22,22 @@ public final class SampleResult {
         throw new AssertionError("no SAMPLE-RESULT line in the sample app's output:\n" + result);
     }
 
+    /** One JSON object of the sample app's result shape (a {@code SAMPLE-ROUND} line's, without its prefix). */
+    @SuppressWarnings("unchecked")
+    public static SampleResult parse(String json) {
+        return new SampleResult((Map<String, Object>) Json.parse(json));
+    }
+
+    /** Every row of this result (of the whole run, or of the one round a SAMPLE-ROUND line reports). */
+    @SuppressWarnings("unchecked")
+    public List<Row> rows() {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Object o : (List<Object>) json.get("rows")) {
+            rows.add(new Row((Map<String, Object>) o));
+        }
+        return rows;
+    }
+
     public long errors() {
         return ((Number) json.get("errors")).longValue();
     }
@@ -125,6 +141,25 @@ public final class SampleResult {
 
         public long distinctTokens() {
             return number("distinctTokens");
+        }
+
+        public String provider() {
+            return (String) row.get("provider");
+        }
+
+        public String identity() {
+            return (String) row.get("identity");
+        }
+
+        /** Short fingerprints of the distinct access tokens this row's requests got. */
+        @SuppressWarnings("unchecked")
+        public List<Object> tokens() {
+            return (List<Object>) row.get("tokens");
+        }
+
+        /** The longest any one token request of this row took, by the app's clock. */
+        public long maxTokenMillis() {
+            return number("maxTokenMs");
         }
 
         @SuppressWarnings("unchecked")

@@ -14,7 +14,7 @@ public final class SummaryRow {
         this.values = values;
     }
 
-    static SummaryRow from(String stderr, String endpoint) {
+    public static SummaryRow from(String stderr, String endpoint) {
         return from(stderr, endpoint, null);
     }
 

@@ -11,7 +11,10 @@ final class AppOptions {
     static final String USAGE = String.join("\n",
             "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
-            "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer] [--quiet]",
+            "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer[,other-consumer]] [--quiet]",
+            "         [--fresh-scope]               (every Eloqua token request asks for a scope no other one did)",
+            "         [--rounds-from-stdin]         (print SAMPLE-READY, then run one round per line read: \"go\" or",
+            "                                        options for that round; \"mbeans DOMAIN\"; \"quit\" or end of input ends)",
             "         [--load-seconds N]            (each round: every thread repeats its iteration for N s)",
             "         [--print-mbeans DOMAIN]       (at the end, print the Count of every MBean in DOMAIN)",
             "         [--eloqua-path /auth/oauth2/token] [--twitter-path /oauth2/token]   (token paths on the IdP)",
@@ -20,7 +23,9 @@ final class AppOptions {
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
             "                  |apache5-async|apache5-async-producer]   (a comma list: one round per client, in that order)",
             "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
-            "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)");
+            "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)",
+            "       java -jar sample-app.jar fleet [--jvms N] [--agent JAR] [--no-fleet] [workload options]",
+            "         (one Redis, one emulated IdP and N agent-attached JVMs of this app sharing it: see FleetDemo)");
 
     /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
     static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
@@ -39,6 +44,10 @@ final class AppOptions {
     String attachAgent;
     /** Use the app's own Byte Buddy, Caffeine, Jackson and Micrometer first (co-existence checks). */
     boolean useLibraries;
+    /** Every Eloqua token request asks for a scope of its own, so none can be answered with another's token. */
+    boolean freshScope;
+    /** Rounds on command: one per line read from stdin (see {@link StdinRounds}). */
+    boolean roundsFromStdin;
     String consumer = Credentials.DEFAULT_CONSUMER;
     String eloquaPath = "/auth/oauth2/token";
     String twitterPath = "/oauth2/token";
@@ -89,6 +98,14 @@ final class AppOptions {
             }
             if ("--use-libraries".equals(arg)) {
                 o.useLibraries = true;
+                continue;
+            }
+            if ("--fresh-scope".equals(arg)) {
+                o.freshScope = value == null || bool(arg, value);
+                continue;
+            }
+            if ("--rounds-from-stdin".equals(arg)) {
+                o.roundsFromStdin = true;
                 continue;
             }
             if ("--quiet".equals(arg)) {
@@ -183,6 +200,11 @@ final class AppOptions {
         }
     }
 
+    /** The Twitter consumer keys, one row each: {@code --consumer} is one key or a comma list of them. */
+    List<String> consumers() {
+        return list(consumer);
+    }
+
     /** The client of a round (1-based): with several clients, one round each. */
     String clientOf(int round) {
         return clients.get((round - 1) % clients.size());
@@ -202,7 +224,7 @@ final class AppOptions {
         if (providers.contains("eloqua") && users.isEmpty()) {
             throw new IllegalArgumentException("--users must name at least one user");
         }
-        if (consumer.isEmpty()) {
+        if (consumers().isEmpty()) {
             throw new IllegalArgumentException("--consumer must not be empty");
         }
     }

@@ -112,6 +112,16 @@ final class Report {
             }
         }
         b.append(']');
+        b.append(",\"tokens\":[");
+        Iterator<String> t = r.tokenFingerprints().iterator();
+        while (t.hasNext()) {
+            b.append(Json.quote(t.next()));
+            if (t.hasNext()) {
+                b.append(',');
+            }
+        }
+        b.append(']');
+        b.append(",\"maxTokenMs\":").append(r.maxTokenMillis());
         b.append(",\"idpCalls\":").append(r.idpCalls()).append('}');
     }
 }

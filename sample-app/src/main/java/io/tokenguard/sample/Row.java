@@ -26,6 +26,8 @@ final class Row {
     private final Set<String> apiUsers = new LinkedHashSet<>();
     /** Token calls the IdP itself counted for this identity; -1 when unknown. */
     private int idpCalls = -1;
+    /** The longest a token request of this row took, in milliseconds (the app's own clock). */
+    private long maxTokenMillis;
 
     Row(String provider, String identity) {
         this.provider = provider;
@@ -35,6 +37,11 @@ final class Row {
     synchronized void tokenAnswer(String status) {
         asked++;
         statuses.merge(status, 1, Integer::sum);
+    }
+
+    /** How long one token request took, answer or failure. */
+    synchronized void tokenMillis(long millis) {
+        maxTokenMillis = Math.max(maxTokenMillis, millis);
     }
 
     /** A 2xx whose body held no access token. */
@@ -70,6 +77,7 @@ final class Row {
         apiFailed += o.apiFailed;
         tokenFingerprints.addAll(o.tokenFingerprints);
         apiUsers.addAll(o.apiUsers);
+        maxTokenMillis = Math.max(maxTokenMillis, o.maxTokenMillis);
     }
 
     synchronized Row copy() {
@@ -82,6 +90,7 @@ final class Row {
         c.tokenFingerprints.addAll(tokenFingerprints);
         c.apiUsers.addAll(apiUsers);
         c.idpCalls = idpCalls;
+        c.maxTokenMillis = maxTokenMillis;
         return c;
     }
 
@@ -119,6 +128,15 @@ final class Row {
 
     synchronized int distinctTokens() {
         return tokenFingerprints.size();
+    }
+
+    /** The short fingerprints of the distinct access tokens this row got, in the order first seen. */
+    synchronized Set<String> tokenFingerprints() {
+        return new LinkedHashSet<>(tokenFingerprints);
+    }
+
+    synchronized long maxTokenMillis() {
+        return maxTokenMillis;
     }
 
     synchronized Set<String> apiUsers() {

@@ -35,6 +35,9 @@ public final class SampleApp {
 
     /** Everything main does except exiting, so tests can run the app in-process. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && FleetDemo.COMMAND.equals(args[0])) {
+            return FleetDemo.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         AppOptions options;
         try {
             options = AppOptions.parse(args);
@@ -54,8 +57,8 @@ public final class SampleApp {
             OwnLibraries.use(out);
         }
         try {
-            return options.idp == null ? runEmbedded(options, out)
-                    : runAgainst(options.idp, "external", IdpStats.remote(options.idp), options, out);
+            return options.idp == null ? runEmbedded(args, options, out)
+                    : runAgainst(args, options.idp, "external", IdpStats.remote(options.idp), options, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("interrupted");
@@ -63,20 +66,23 @@ public final class SampleApp {
         }
     }
 
-    private static int runEmbedded(AppOptions options, PrintStream out) throws InterruptedException {
+    private static int runEmbedded(String[] args, AppOptions options, PrintStream out) throws InterruptedException {
         IdpOptions idpOptions = IdpOptions.defaults().withThreads(Math.max(16, options.threads + 4));
         try (EmulatedIdp idp = EmulatedIdp.start(idpOptions)) {
-            return runAgainst(idp.baseUrl(), "embedded", IdpStats.of(idp::statsJson), options, out);
+            return runAgainst(args, idp.baseUrl(), "embedded", IdpStats.of(idp::statsJson), options, out);
         }
     }
 
-    private static int runAgainst(String baseUrl, String kind, IdpStats stats, AppOptions options, PrintStream out)
-            throws InterruptedException {
+    private static int runAgainst(String[] args, String baseUrl, String kind, IdpStats stats, AppOptions options,
+            PrintStream out) throws InterruptedException {
         boolean agent = AgentCheck.attached();
         if (!options.quiet) {
             out.println("agent: " + (agent ? "attached" : "not attached"));
             out.println("idp: " + kind + " " + baseUrl);
             out.println("client: " + options.clientOf(1) + " loaded by " + HttpCall.libraryLoader());
+        }
+        if (options.roundsFromStdin) {
+            return StdinRounds.run(args, options, baseUrl, stats, System.in, out);
         }
         Workload workload = new Workload(options, baseUrl);
         Tally total = new Tally(options);

@@ -16,7 +16,9 @@ final class Tally {
                     rows.put(key(provider, user), new Row(provider, AppOptions.label(user)));
                 }
             } else {
-                rows.put(key(provider, options.consumer), new Row(provider, options.consumer));
+                for (String consumer : options.consumers()) {
+                    rows.put(key(provider, consumer), new Row(provider, consumer));
+                }
             }
         }
     }

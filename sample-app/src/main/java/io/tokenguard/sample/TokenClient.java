@@ -19,7 +19,12 @@ final class TokenClient {
 
     /** Password grant with the JSON body from Eloqua's own documentation. */
     HttpCall.Response eloqua(String user, String password) throws IOException {
-        String body = "{\"grant_type\":\"password\",\"scope\":\"full\",\"username\":"
+        return eloqua(user, password, "full");
+    }
+
+    /** The same with another scope (--fresh-scope: one no other request asked for, so no two share an answer). */
+    HttpCall.Response eloqua(String user, String password, String scope) throws IOException {
+        String body = "{\"grant_type\":\"password\",\"scope\":" + Json.quote(scope) + ",\"username\":"
                 + Json.quote(Credentials.ELOQUA_SITE + "\\" + user) + ",\"password\":" + Json.quote(password) + "}";
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", Credentials.basic(Credentials.ELOQUA_CLIENT_ID, Credentials.ELOQUA_CLIENT_SECRET));

@@ -6,10 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 
 /** One round: every thread released at once, each asking for a new token before every API call. */
 final class Workload {
+    /** --fresh-scope: this JVM's process id, so that no other JVM of the app asks for the same scope... */
+    private static final String SCOPE_PREFIX = "full request-" + ProcessHandle.current().pid() + "-";
+    /** ...and a number no other request of this JVM had, in any round (each round has a Workload of its own). */
+    private static final AtomicLong REQUEST_NUMBER = new AtomicLong();
     private final AppOptions options;
     private final TokenClient client;
 
@@ -61,12 +66,16 @@ final class Workload {
             if ("eloqua".equals(provider)) {
                 for (String user : options.users) {
                     Row row = tally.row(provider, user);
-                    String token = token(row, () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user)));
+                    String scope = options.freshScope ? SCOPE_PREFIX + REQUEST_NUMBER.incrementAndGet() : "full";
+                    String token = token(row,
+                            () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user), scope));
                     callApi(row, token);
                 }
             } else {
-                Row row = tally.row(provider, options.consumer);
-                callApi(row, token(row, () -> client.twitter(options.consumer)));
+                for (String consumer : options.consumers()) {
+                    Row row = tally.row(provider, consumer);
+                    callApi(row, token(row, () -> client.twitter(consumer)));
+                }
             }
         }
     }
@@ -78,12 +87,15 @@ final class Workload {
     /** Returns the access token, or null when there is none to use. */
     private static String token(Row row, Request request) {
         HttpCall.Response r;
+        long started = System.nanoTime();
         try {
             r = request.send();
         } catch (IOException e) {
+            row.tokenMillis((System.nanoTime() - started) / 1_000_000);
             row.tokenAnswer(Row.IO_ERROR);
             return null;
         }
+        row.tokenMillis((System.nanoTime() - started) / 1_000_000);
         row.tokenAnswer(Integer.toString(r.status));
         if (r.status / 100 != 2) {
             return null;

@@ -38,6 +38,7 @@ public final class EmulatedIdp implements AutoCloseable {
     private final InitiationLimiter eloquaLimiter;
     private final TwitterRateLimiter twitterLimiter;
     private final FailOnceEndpoint flakyTwitter;
+    private final TokenStore tokens = new TokenStore();
     private volatile boolean closed;
 
     private EmulatedIdp(IdpOptions options) throws IOException {
@@ -45,7 +46,6 @@ public final class EmulatedIdp implements AutoCloseable {
         this.eloquaLimiter = new InitiationLimiter(options.clock(), options.eloquaWindow());
         this.twitterLimiter = new TwitterRateLimiter(options.clock(), options.twitterMaxCalls(),
                 options.twitterWindow(), options.twitterLockout());
-        TokenStore tokens = new TokenStore();
         Map<String, Endpoint> routes = new LinkedHashMap<>();
         routes.put("/auth/oauth2/token", new EloquaTokenEndpoint(counters, tokens, eloquaLimiter,
                 options.clock(), options.accessTokenLifetime()));
@@ -147,6 +147,14 @@ public final class EmulatedIdp implements AutoCloseable {
 
     public int apiCalls() {
         return counters.apiCalls();
+    }
+
+    /**
+     * Every access, refresh and bearer token this IdP has issued since it started (a reset keeps them),
+     * so a test can look for each one wherever TokenGuard keeps things.
+     */
+    public java.util.List<String> issuedTokens() {
+        return tokens.issued();
     }
 
     /** The same JSON {@code GET /admin/stats} serves. */

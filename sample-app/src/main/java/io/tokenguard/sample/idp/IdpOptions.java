@@ -16,7 +16,7 @@ public final class IdpOptions {
 
     private IdpOptions(Duration eloquaWindow, int twitterMaxCalls, Duration twitterWindow,
             Duration twitterLockout, Duration accessTokenLifetime, Clock clock, int threads) {
-        this.eloquaWindow = positive(eloquaWindow, "eloquaWindow");
+        this.eloquaWindow = nonNegative(eloquaWindow, "eloquaWindow");
         if (twitterMaxCalls < 0) {
             throw new IllegalArgumentException("twitterMaxCalls must be >= 0");
         }
@@ -37,6 +37,7 @@ public final class IdpOptions {
                 Duration.ofHours(8), Clock.systemUTC(), 16);
     }
 
+    /** Eloqua's one initiation per user in this window; zero: no such limit (every sign-in is admitted). */
     public IdpOptions withEloquaWindow(Duration d) {
         return new IdpOptions(d, twitterMaxCalls, twitterWindow, twitterLockout, accessTokenLifetime, clock, threads);
     }
@@ -94,6 +95,14 @@ public final class IdpOptions {
 
     public int threads() {
         return threads;
+    }
+
+    private static Duration nonNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return d;
     }
 
     private static Duration positive(Duration d, String name) {

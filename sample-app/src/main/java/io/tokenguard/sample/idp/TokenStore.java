@@ -115,6 +115,13 @@ final class TokenStore {
         }
     }
 
+    /** Every access (and bearer) and refresh token issued so far. */
+    synchronized java.util.List<String> issued() {
+        java.util.List<String> all = new java.util.ArrayList<>(access.keySet());
+        all.addAll(refresh.keySet());
+        return all;
+    }
+
     /** The owner of a usable access token, or null if unknown, expired or revoked. */
     synchronized Owner validate(String token, long nowMillis) {
         Access a = token == null ? null : access.get(token);
