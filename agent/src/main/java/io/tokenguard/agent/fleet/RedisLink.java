@@ -162,6 +162,7 @@ public final class RedisLink implements AutoCloseable {
             throw FleetUnavailable.LOCAL_ONLY;
         }
         long start = nanoTime.getAsLong();
+        long began = breaker.began();
         try (Jedis jedis = pool.getResource()) {
             T result = command.apply(jedis);
             breaker.succeeded();
@@ -174,7 +175,7 @@ public final class RedisLink implements AutoCloseable {
                 breaker.released();
                 throw FleetUnavailable.BUSY;
             }
-            breaker.failed(e);
+            breaker.failed(e, began);
             throw FleetUnavailable.FAILED;
         }
     }

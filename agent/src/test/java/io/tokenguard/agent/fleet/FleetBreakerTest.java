@@ -52,4 +52,34 @@ class FleetBreakerTest {
         assertThat(breaker.allow()).isTrue();
         assertThat(told).hasSize(1);
     }
+
+    @Test
+    void aSlowCallWhileRedisAnswersOthersDoesNotSwitch() {
+        long began = breaker.began();
+        breaker.succeeded(); // another thread's call, answered while this one waited
+        breaker.failed(new IllegalStateException("timed out"), began);
+        assertThat(breaker.fleet()).isTrue();
+        assertThat(told).isEmpty();
+    }
+
+    @Test
+    void aFailureWithNoAnswerSinceItBeganSwitches() {
+        breaker.succeeded();
+        long began = breaker.began();
+        breaker.failed(new IllegalStateException("timed out"), began);
+        assertThat(breaker.mode()).isEqualTo(FleetBreaker.Mode.LOCAL_ONLY);
+        assertThat(told).containsExactly("local-only:IllegalStateException");
+    }
+
+    @Test
+    void aLateSuccessAfterTheSwitchDoesNotSwitchBackOnlyTheProbeDoes() {
+        breaker.failed(new IllegalStateException());
+        breaker.succeeded(); // a call that was under way at the switch
+        assertThat(breaker.mode()).isEqualTo(FleetBreaker.Mode.LOCAL_ONLY);
+        now.addAndGet(FleetBreaker.FIRST_BACK_OFF_NANOS);
+        assertThat(breaker.allow()).isTrue();
+        breaker.succeeded();
+        assertThat(breaker.fleet()).isTrue();
+        assertThat(told).containsExactly("local-only:IllegalStateException", "fleet");
+    }
 }
