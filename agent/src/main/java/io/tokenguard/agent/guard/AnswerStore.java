@@ -17,6 +17,16 @@ interface AnswerStore {
     CompletableFuture<Outcome> get(String fingerprint);
 
     /**
+     * {@link #get(String)} for a request that would wait at most maxWaitMillis for an identical one
+     * (its client's read timeout, else coalesce.max-wait): a store that waits for another JVM's answer
+     * waits no longer than that, and not at all for 0. One in memory never waits, so by default the
+     * bound is not needed.
+     */
+    default CompletableFuture<Outcome> get(String fingerprint, long maxWaitMillis) {
+        return get(fingerprint);
+    }
+
+    /**
      * Keeps an outcome whose TTL is positive for that long. The future completes once a later
      * {@link #get} (in any JVM sharing the store) sees it.
      */

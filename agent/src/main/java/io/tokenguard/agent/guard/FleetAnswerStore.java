@@ -83,6 +83,12 @@ final class FleetAnswerStore implements AnswerStore {
 
     @Override
     public CompletableFuture<Outcome> get(String fingerprint) {
+        return get(fingerprint, leaseMillis);
+    }
+
+    /** Waits for another JVM's answer no longer than its lease, nor than this request would wait (0: not at all). */
+    @Override
+    public CompletableFuture<Outcome> get(String fingerprint, long maxWaitMillis) {
         CompletableFuture<Outcome> first = local.get(fingerprint);
         if (!first.isDone() || first.join() != null) {
             return first;
@@ -91,10 +97,15 @@ final class FleetAnswerStore implements AnswerStore {
         if (step != Step.WAIT) {
             return step.found;
         }
+        if (maxWaitMillis == 0) {
+            // A second look (the guard's, after it won this JVM's in-flight slot): no second wait.
+            return ABSENT;
+        }
         CompletableFuture<Outcome> awaited = new CompletableFuture<>();
         // Real time, as the lease's own expiry in Redis and the polls' delays are.
         long start = System.nanoTime();
-        poll(fingerprint, awaited, start, start + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
+        long waitMillis = Math.min(leaseMillis, maxWaitMillis);
+        poll(fingerprint, awaited, start, start + TimeUnit.MILLISECONDS.toNanos(waitMillis));
         return awaited;
     }
 

@@ -179,7 +179,7 @@ public final class Guard {
         try {
             ex.stage = "cache";
             TestFaults.fire(testFaults, TestFaults.CACHE);
-            settled = stores.answers.get(ex.identity.fingerprint());
+            settled = stores.answers.get(ex.identity.fingerprint(), waitMillis(ex.request));
         } catch (Throwable t) {
             return stepAside(ex, t);
         }
@@ -211,7 +211,8 @@ public final class Guard {
         }
         // Leading. A leader that landed after our look-up put its answer into the store before it
         // left the table we just joined: look again, or this request would send a duplicate.
-        CompletableFuture<Outcome> lookedAgain = Futures.call(() -> stores.answers.get(fingerprint));
+        // No second wait for another JVM's answer: the first look-up had this request's whole wait.
+        CompletableFuture<Outcome> lookedAgain = Futures.call(() -> stores.answers.get(fingerprint, 0));
         return Futures.then(lookedAgain, ex.callerMayBlock(), (again, fault) -> {
             if (fault != null || again != null) {
                 inFlight.leave(fingerprint, mine);
@@ -539,7 +540,7 @@ public final class Guard {
         try {
             ex.stage = "cache";
             TestFaults.fire(testFaults, TestFaults.CACHE);
-            settled = ex.stores().answers.get(fingerprint);
+            settled = ex.stores().answers.get(fingerprint, waitMillis(ex.request));
         } catch (Throwable t) {
             return stepAside(ex, t);
         }

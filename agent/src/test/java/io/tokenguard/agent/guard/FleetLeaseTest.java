@@ -131,6 +131,29 @@ class FleetLeaseTest {
         assertThat(waited).isBetween(TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(2_000));
     }
 
+    @Test
+    void aFollowerInAnotherJvmWaitsNoLongerThanItsOwnReadTimeout() throws Exception {
+        // A lease of 10 s (coalesce.max-wait), held by a JVM that never answers; the follower's client
+        // reads with a 400 ms timeout: it waits that long, not the lease, then sends its own.
+        AgentSettings settings = AgentSettings.builder().mode(Mode.ENFORCE).rule(rule)
+                .coalesceMaxWait(Duration.ofSeconds(10)).build();
+        FleetJvm dead = jvm(settings);
+        FleetJvm b = jvm(settings);
+        String fingerprint = fingerprintOf(dead);
+        GuardStores deadStores = GuardStores.fleet(clock, settings, dead.link);
+        assertThat(deadStores.answers.get(fingerprint).join()).as("it leads").isNull();
+        io.tokenguard.bootstrap.TokenHttpRequest twoHundred = twitterBearer("app");
+        io.tokenguard.bootstrap.TokenHttpRequest withTimeout = new io.tokenguard.bootstrap.TokenHttpRequest(
+                twoHundred.client(), twoHundred.method(), twoHundred.url(), twoHundred.headers(), twoHundred.body(),
+                400);
+        long start = System.nanoTime();
+        TokenHttpResponse own = b.guard.exchange(rule, withTimeout, new FakeIdp().upstream());
+        long waited = System.nanoTime() - start;
+        assertThat(own.source()).isEqualTo(ResponseSource.UPSTREAM);
+        assertThat(b.fleet.leaseWaits).containsExactly("gave-up");
+        assertThat(waited).isBetween(TimeUnit.MILLISECONDS.toNanos(350), TimeUnit.MILLISECONDS.toNanos(3_000));
+    }
+
     /** The fingerprint the guards compute for twitterBearer("app") under the fleet's identity key. */
     private String fingerprintOf(FleetJvm j) {
         IdentityHasher hasher = new IdentityHasher(IdentityKey.of(j.link.keys().identitySecret()));

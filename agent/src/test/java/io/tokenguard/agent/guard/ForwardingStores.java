@@ -18,6 +18,7 @@ final class ForwardingStores {
             this.delegate = delegate;
         }
 
+        /** The bounded look-up goes through {@link #get(String)}, so a test that watches that one sees both. */
         @Override
         public CompletableFuture<Outcome> get(String fingerprint) {
             return delegate.get(fingerprint);
