@@ -116,8 +116,10 @@ public abstract class ClientContractTest {
             for (int i = 0; i < FOLLOWERS; i++) {
                 followers.add(async(token(), 0, true));
             }
-            // Give them the time to join the request in flight; a late one is served from the cache.
-            Thread.sleep(500);
+            // Every follower reached the guard (it joins the request in flight there, or, late, is served
+            // from the cache) before the leader's answer is let through.
+            Awaitility.await("the followers reached the guard").atMost(BOUND).pollInterval(Duration.ofMillis(5))
+                    .until(() -> guard.entered.get() >= FOLLOWERS + 1);
             idp.release();
 
             String tok = accessToken(leader.get(BOUND.toMillis(), TimeUnit.MILLISECONDS));

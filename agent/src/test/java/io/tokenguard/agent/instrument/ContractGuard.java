@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real {@link Guard} (enforce mode, one loopback token path, no limit) behind the {@link Bridge} in
@@ -29,6 +30,8 @@ final class ContractGuard implements GuardDelegate, AutoCloseable {
     final List<String> faults = new CopyOnWriteArrayList<>();
     final List<String> requestClients = new CopyOnWriteArrayList<>();
     final List<String> upstreamClients = new CopyOnWriteArrayList<>();
+    /** Requests that reached the guard: a follower that did is joined to the request in flight or served. */
+    final AtomicInteger entered = new AtomicInteger();
     private final EndpointRule rule;
     private final Guard guard;
 
@@ -62,11 +65,13 @@ final class ContractGuard implements GuardDelegate, AutoCloseable {
 
     @Override
     public TokenHttpResponse exchange(TokenHttpRequest request, Upstream upstream) throws IOException {
+        entered.incrementAndGet();
         return guard.exchange(rule, request, upstream);
     }
 
     @Override
     public CompletableFuture<TokenHttpResponse> exchangeAsync(TokenHttpRequest request, AsyncUpstream upstream) {
+        entered.incrementAndGet();
         return guard.exchangeAsync(rule, request, upstream);
     }
 
