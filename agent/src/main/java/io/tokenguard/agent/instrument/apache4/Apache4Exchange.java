@@ -32,7 +32,6 @@ import org.apache.http.entity.HttpEntityWrapper;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.message.BasicHttpResponse;
 import org.apache.http.protocol.HttpContext;
-import org.apache.http.util.EntityUtils;
 
 /**
  * Apache HttpClient 4.5's part of one guarded call: the request (a non-repeatable entity is buffered
@@ -72,19 +71,8 @@ final class Apache4Exchange extends BlockingClientExchange<CloseableHttpResponse
             HttpEntityEnclosingRequest enclosing = (HttpEntityEnclosingRequest) request;
             HttpEntity entity = enclosing.getEntity();
             if (entity != null) {
-                if (entity.getContentLength() > captureMaxBytes
-                        || (!entity.isRepeatable() && entity.getContentLength() < 0)) {
-                    return null;
-                }
-                body = EntityUtils.toByteArray(entity);
-                if (!entity.isRepeatable()) {
-                    // The original stream is spent: the real send gets an equal, repeatable entity.
-                    ByteArrayEntity copy = new ByteArrayEntity(body);
-                    copy.setContentType(entity.getContentType());
-                    copy.setContentEncoding(entity.getContentEncoding());
-                    enclosing.setEntity(copy);
-                }
-                if (body.length > captureMaxBytes) {
+                body = EntityCapture.read(enclosing, entity, captureMaxBytes);
+                if (body == null) {
                     return null;
                 }
             }

@@ -34,7 +34,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.http.message.BasicClassicHttpResponse;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -92,17 +91,8 @@ final class Apache5Exchange extends BlockingClientExchange<CloseableHttpResponse
         byte[] body = new byte[0];
         HttpEntity entity = request.getEntity();
         if (entity != null) {
-            if (entity.getContentLength() > captureMaxBytes
-                    || (!entity.isRepeatable() && entity.getContentLength() < 0)) {
-                return null;
-            }
-            body = EntityUtils.toByteArray(entity);
-            if (!entity.isRepeatable()) {
-                // The original stream is spent: the real send gets an equal, repeatable entity.
-                request.setEntity(new ByteArrayEntity(body, contentType(entity.getContentType()),
-                        entity.getContentEncoding()));
-            }
-            if (body.length > captureMaxBytes) {
+            body = EntityCapture.read(request, entity, captureMaxBytes);
+            if (body == null) {
                 return null;
             }
         }
