@@ -173,14 +173,31 @@ public final class WrittenEntityRunner {
         return statuses;
     }
 
-    /** A body that streams once, like an app's InputStream: no content, and a second write fails. */
-    private static final class OneShot5 extends AbstractHttpEntity {
+    /** A body that streams once, like an app's InputStream: a second write fails. */
+    private static final class OneShot {
         private final byte[] body;
         private boolean written;
 
+        OneShot(byte[] body) {
+            this.body = body;
+        }
+
+        synchronized void writeTo(OutputStream out) throws IOException {
+            if (written) {
+                throw new IllegalStateException("a one-shot body written twice");
+            }
+            written = true;
+            new ByteArrayInputStream(body).transferTo(out);
+        }
+    }
+
+    /** HttpClient 5's one-shot entity: no content, unknown length, not repeatable. */
+    private static final class OneShot5 extends AbstractHttpEntity {
+        private final OneShot body;
+
         OneShot5(byte[] body) {
             super(ContentType.APPLICATION_FORM_URLENCODED, null, true);
-            this.body = body;
+            this.body = new OneShot(body);
         }
 
         @Override
@@ -189,12 +206,8 @@ public final class WrittenEntityRunner {
         }
 
         @Override
-        public synchronized void writeTo(OutputStream out) throws IOException {
-            if (written) {
-                throw new IllegalStateException("a one-shot body written twice");
-            }
-            written = true;
-            new ByteArrayInputStream(body).transferTo(out);
+        public void writeTo(OutputStream out) throws IOException {
+            body.writeTo(out);
         }
 
         @Override
@@ -217,12 +230,12 @@ public final class WrittenEntityRunner {
         }
     }
 
+    /** HttpClient 4.5's. */
     private static final class OneShot4 extends org.apache.http.entity.AbstractHttpEntity {
-        private final byte[] body;
-        private boolean written;
+        private final OneShot body;
 
         OneShot4(byte[] body) {
-            this.body = body;
+            this.body = new OneShot(body);
             setContentType("application/x-www-form-urlencoded");
             setChunked(true);
         }
@@ -233,12 +246,8 @@ public final class WrittenEntityRunner {
         }
 
         @Override
-        public synchronized void writeTo(OutputStream out) throws IOException {
-            if (written) {
-                throw new IllegalStateException("a one-shot body written twice");
-            }
-            written = true;
-            new ByteArrayInputStream(body).transferTo(out);
+        public void writeTo(OutputStream out) throws IOException {
+            body.writeTo(out);
         }
 
         @Override
