@@ -115,11 +115,13 @@ class TelemetryIT extends AgainstEmulatedIdp {
                 .args(BREACH).run();
 
         List<String> lines = Files.readAllLines(events, StandardCharsets.UTF_8);
-        assertThat(lines).as(run.toString()).hasSize(5);
+        assertThat(eventCount(lines, "violation")).as(run.toString()).isEqualTo(5);
         for (String line : lines) {
             @SuppressWarnings("unchecked")
             Map<String, Object> event = (Map<String, Object>) Json.parse(line);
-            assertThat(event).containsKeys(EVENT_FIELDS.toArray(new String[0]));
+            assertThat(event).containsKeys("summary".equals(event.get("tokenguard"))
+                    ? new String[] {"of", "suppressed", "endpoint", "client", "user", "kind", "action"}
+                    : EVENT_FIELDS.toArray(new String[0]));
             assertThat(event.get("kind")).isEqualTo("local_limit");
             assertThat(event.get("httpClient")).isEqualTo("urlconnection");
             assertThat(line).doesNotContain("WRONG", "alice-pw", "sample-app-secret");
@@ -260,9 +262,55 @@ class TelemetryIT extends AgainstEmulatedIdp {
 
         List<String> breaches = Files.readAllLines(events, StandardCharsets.UTF_8).stream()
                 .filter(l -> l.contains("\"guardrail_breach\"")).collect(Collectors.toList());
-        assertThat(breaches).hasSize(10).allSatisfy(l -> assertThat(l).contains("\"httpClient\":\"jdkhttp\"",
-                "\"action\":\"rejected\"", "\"limit\":\"2/60s\"", "\"upstreamLastMinute\":2"));
+        assertThat(eventCount(breaches, "violation")).isEqualTo(10);
+        assertThat(breaches).allSatisfy(l -> assertThat(l).contains("\"httpClient\":\"jdkhttp\"",
+                "\"action\":\"rejected\""));
+        assertThat(breaches).filteredOn(l -> l.startsWith("{\"tokenguard\":\"violation\""))
+                .as("one in full per user, the rest in its summary").hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("\"limit\":\"2/60s\"", "\"upstreamLastMinute\":2"));
         assertThat(run.stderr).contains("guardrail_breach (rejected) x10", "tokenguard.guardrail.fail-exit-code");
+    }
+
+    /**
+     * A log storm is a few lines: observe mode answers nothing locally, so 16 threads of two users for
+     * 5 s are thousands of violations and cooldowns at the IdP's refusals. Per key the first event is
+     * written and the rest counted in one summary; the report counts every violation, and every one
+     * of them is in the log, in full or in a summary's count.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aLoadRunInObserveModeWritesAFewEventLinesAndTheReportCountsEveryViolation(Jdk jdk) throws Exception {
+        jdk.assumeInstalled();
+        Path report = dir.resolve("report.json");
+
+        JavaProcess.Result run = JavaProcess.on(jdk).withAgent("mode=observe").guardingLoopbackIdp()
+                .property("tokenguard.report.json", report.toString())
+                .args("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", "alice,bob", "--threads", "16",
+                        "--load-seconds", "5").run();
+
+        // The app itself exits 2: the IdP refused almost every request, as it does without the agent.
+        assertThat(run.sample().row("eloqua", "alice").asked()).as(run.toString()).isGreaterThan(100);
+        List<String> events = Arrays.stream(run.stderr.split("\n")).filter(l -> l.startsWith("{\"tokenguard\":"))
+                .collect(Collectors.toList());
+        long violations = number(endpoint(report(report, run), "eloqua"), "violations");
+        assertThat(violations).as(run.toString()).isGreaterThan(1000);
+        assertThat(events).as("event lines").hasSizeBetween(2, 40);
+        assertThat(eventCount(events, "violation")).isEqualTo(violations);
+    }
+
+    /** Violations the lines tell of: those written in full, plus the counts of the summaries of that type. */
+    @SuppressWarnings("unchecked")
+    private static long eventCount(List<String> lines, String type) {
+        long n = 0;
+        for (String line : lines) {
+            Map<String, Object> event = (Map<String, Object>) Json.parse(line);
+            if (type.equals(event.get("tokenguard"))) {
+                n++;
+            } else if ("summary".equals(event.get("tokenguard")) && type.equals(event.get("of"))) {
+                n += number(event, "suppressed");
+            }
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")

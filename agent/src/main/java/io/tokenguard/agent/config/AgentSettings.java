@@ -36,6 +36,8 @@ public final class AgentSettings {
     private final int prometheusPort;
     private final String prometheusHost;
     private final String eventsFile;
+    private final Duration eventsInterval;
+    private final int eventsMaxPerSecond;
     private final String reportJson;
     private final int failExitCode;
     private final int maxUpstreamPerMinute;
@@ -71,6 +73,8 @@ public final class AgentSettings {
         this.prometheusPort = b.prometheusPort;
         this.prometheusHost = b.prometheusHost;
         this.eventsFile = b.eventsFile;
+        this.eventsInterval = b.eventsInterval;
+        this.eventsMaxPerSecond = b.eventsMaxPerSecond;
         this.reportJson = b.reportJson;
         this.failExitCode = b.failExitCode;
         this.maxUpstreamPerMinute = b.maxUpstreamPerMinute;
@@ -157,6 +161,16 @@ public final class AgentSettings {
         return eventsFile;
     }
 
+    /** Per event key, the first event in full, then one summary per this interval (0: every event). */
+    public Duration eventsInterval() {
+        return eventsInterval;
+    }
+
+    /** The process-wide cap on event lines. */
+    public int eventsMaxPerSecond() {
+        return eventsMaxPerSecond;
+    }
+
     /** File that receives the JSON report at exit, or null. */
     public String reportJson() {
         return reportJson;
@@ -238,6 +252,8 @@ public final class AgentSettings {
         private int prometheusPort;
         private String prometheusHost = Setting.METRICS_PROMETHEUS_HOST.defaultValue();
         private String eventsFile;
+        private Duration eventsInterval = Setting.EVENTS_INTERVAL.defaultValue();
+        private int eventsMaxPerSecond = Setting.EVENTS_MAX_PER_SECOND.<Integer>defaultValue();
         private String reportJson;
         private int failExitCode;
         private int maxUpstreamPerMinute;
@@ -305,6 +321,12 @@ public final class AgentSettings {
 
         public Builder eventsFile(String value) {
             this.eventsFile = value;
+            return this;
+        }
+
+        public Builder eventsRate(Duration interval, int maxPerSecond) {
+            this.eventsInterval = interval;
+            this.eventsMaxPerSecond = maxPerSecond;
             return this;
         }
 

@@ -34,6 +34,8 @@ enum Setting {
     METRICS_PROMETHEUS_HOST("tokenguard.metrics.prometheus.host", Kind.TEXT, "127.0.0.1",
             "a host name or IP address to listen on"),
     EVENTS_FILE("tokenguard.events.file", Kind.TEXT, null, "a file path", "none (stderr)"),
+    EVENTS_INTERVAL("tokenguard.events.interval", Kind.DURATION, "60s", Durations.EXPECTED),
+    EVENTS_MAX_PER_SECOND("tokenguard.events.max-per-second", Kind.INT, "20", 1, 100_000),
     REPORT_JSON("tokenguard.report.json", Kind.TEXT, null, "a file path", "none"),
     GUARDRAIL_FAIL_EXIT_CODE("tokenguard.guardrail.fail-exit-code", Kind.INT, null, "an exit status from 1 to 255",
             "none (off)", 1, 255),

@@ -44,6 +44,7 @@ final class SettingsReader {
         b.prometheusPort(orZero(get(Setting.METRICS_PROMETHEUS_PORT)));
         b.prometheusHost(get(Setting.METRICS_PROMETHEUS_HOST));
         b.eventsFile(get(Setting.EVENTS_FILE));
+        b.eventsRate(get(Setting.EVENTS_INTERVAL), get(Setting.EVENTS_MAX_PER_SECOND));
         b.reportJson(get(Setting.REPORT_JSON));
         b.failExitCode(orZero(get(Setting.GUARDRAIL_FAIL_EXIT_CODE)));
         b.maxUpstreamPerMinute(orZero(get(Setting.GUARDRAIL_MAX_UPSTREAM_PER_MINUTE)));

@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
- * One JSON object per line per violation, cooldown start and agent fault, for log shippers. Fields
+ * One JSON object per line per violation, cooldown start and agent fault, for log shippers; violations
+ * and cooldowns as {@link EventRate} lets them through, with a {@code summary} of what it held back. Fields
  * are the violation's, which by construction carry no secret: client id, a salted user hash, kind,
  * action, limit, retry-after, counts; a fault names its stage and exception type, never a message
  * (parse errors can quote request bodies).
@@ -18,18 +19,50 @@ final class EventLog {
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
     private final Consumer<String> sink;
+    private final EventRate rate;
 
-    EventLog(Consumer<String> sink) {
+    EventLog(Consumer<String> sink, EventRate rate) {
         this.sink = sink;
+        this.rate = rate;
     }
 
     void violation(Violation v) {
-        write("violation", v, true);
+        if (rate.admit("violation", v, this::summary)) {
+            write("violation", v, true);
+        }
     }
 
     /** The provider told this identity to back off: the guard answers it locally for retryAfterSeconds. */
     void cooldown(Violation v) {
-        write("cooldown", v, false);
+        if (rate.admit("cooldown", v, this::summary)) {
+            write("cooldown", v, false);
+        }
+    }
+
+    /** What the interval held back for one key: its fields, and how many there were. */
+    private void summary(String type, Violation v, long held, long intervalSeconds) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("tokenguard", "summary");
+            g.writeStringField("ts", Instant.now().toString());
+            g.writeStringField("of", type);
+            g.writeStringField("endpoint", v.endpoint());
+            g.writeStringField("client", v.client());
+            g.writeStringField("httpClient", v.httpClient());
+            g.writeStringField("user", v.userHash());
+            g.writeStringField("grant", v.grant());
+            g.writeStringField("kind", v.kind());
+            if ("violation".equals(type)) {
+                g.writeStringField("action", v.action());
+            }
+            g.writeNumberField("suppressed", held);
+            g.writeNumberField("intervalSeconds", intervalSeconds);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write event", e);
+        }
+        sink.accept(out.toString());
     }
 
     void fault(String stage, Throwable error) {
@@ -89,6 +122,11 @@ final class EventLog {
     }
 
     void close() {
+        try {
+            rate.close(this::summary);
+        } catch (RuntimeException e) {
+            // The counts are in the metrics and reports; the file still closes.
+        }
         if (sink instanceof AutoCloseable) {
             try {
                 ((AutoCloseable) sink).close();

@@ -1,5 +1,6 @@
 package io.tokenguard.agent.telemetry;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -13,6 +14,7 @@ import io.tokenguard.agent.guard.ThrottleDelayEvent;
 import io.tokenguard.agent.guard.TokenCacheStats;
 import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -41,7 +43,8 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.meters = new GuardMeters(registry, summary, false, 100);
         this.fleetMeters = new FleetMeters(registry);
         this.registry.add(summary);
-        this.events = new EventLog(AgentLog::raw);
+        this.events = new EventLog(AgentLog::raw, new EventRate(Duration.ofSeconds(60), 20, 10_000,
+                Ticker.systemTicker()));
         this.faults = new FaultReporter(registry);
         this.jmxWanted = false;
         this.timelineWanted = true;
@@ -51,7 +54,8 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.meters = new GuardMeters(registry, summary, settings.userTag() == UserTag.HASHED, settings.maxTagValues());
         this.fleetMeters = new FleetMeters(registry);
         this.registry.add(summary);
-        this.events = new EventLog(EventSink.open(settings.eventsFile()));
+        this.events = new EventLog(EventSink.open(settings.eventsFile()), new EventRate(settings.eventsInterval(),
+                settings.eventsMaxPerSecond(), settings.cacheMaxEntries(), Ticker.systemTicker()));
         this.faults = new FaultReporter(registry);
         this.jmxWanted = settings.metricsJmx();
         this.timelineWanted = settings.reportHtml() != null;
