@@ -16,7 +16,9 @@ public enum HttpClientKind {
     /** Apache HttpClient 4.5. */
     APACHE4("apache4", false),
     /** Apache HttpClient 5, classic and async. */
-    APACHE5("apache5", false);
+    APACHE5("apache5", false),
+    /** Eclipse Jetty 12 HttpClient, blocking {@code send()} and {@code send(listener)} alike. */
+    JETTY("jetty", false);
 
     private final String tag;
     private final boolean interruptible;

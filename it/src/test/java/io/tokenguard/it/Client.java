@@ -40,7 +40,9 @@ public final class Client {
                 new Client("apache5", "httpclient5-5.4.4"), new Client("apache5-handler", "httpclient5-5.4.4"),
                 new Client("apache5", "httpclient5-5.6.5"), new Client("apache5-handler", "httpclient5-5.6.5"),
                 new Client("apache5-async", "httpclient5-5.4.4"),
-                new Client("apache5-async-producer", "httpclient5-5.6.5"));
+                new Client("apache5-async-producer", "httpclient5-5.6.5"),
+                new Client("jetty", "jetty-12.0.0"), new Client("jetty-async", "jetty-12.0.0"),
+                new Client("jetty", "jetty-12.1.14"), new Client("jetty-async", "jetty-12.1.14"));
     }
 
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */

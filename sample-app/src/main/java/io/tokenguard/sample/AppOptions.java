@@ -21,15 +21,20 @@ final class AppOptions {
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
-            "                  |apache5-async|apache5-async-producer]   (a comma list: one round per client, in that order)",
+            "                  |apache5-async|apache5-async-producer|jetty|jetty-async]   (a comma list: one round per",
+            "                                        client, in that order)",
             "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
             "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)",
             "       java -jar sample-app.jar fleet [--jvms N] [--agent JAR] [--no-fleet] [workload options]",
             "         (one Redis, one emulated IdP and N agent-attached JVMs of this app sharing it: see FleetDemo)");
 
-    /** okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x on the class path. */
+    /**
+     * okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x, jetty* Jetty 12's
+     * HttpClient (and Java 17) on the class path.
+     */
     static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
-        "apache4-handler", "apache5", "apache5-handler", "apache5-async", "apache5-async-producer"};
+        "apache4-handler", "apache5", "apache5-handler", "apache5-async", "apache5-async-producer", "jetty",
+        "jetty-async"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");

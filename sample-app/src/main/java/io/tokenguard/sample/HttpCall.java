@@ -35,7 +35,7 @@ final class HttpCall {
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer. */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer, jetty, jetty-async. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
@@ -46,7 +46,8 @@ final class HttpCall {
      * so co-existence tests can check where the library really came from.
      */
     static String libraryLoader() {
-        String library = client.startsWith("apache5-async")
+        String library = client.startsWith("jetty") ? "org.eclipse.jetty.client.HttpClient"
+                : client.startsWith("apache5-async")
                 ? "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient"
                 : client.startsWith("apache5") ? "org.apache.hc.client5.http.impl.classic.CloseableHttpClient"
                 : client.startsWith("apache4") ? "org.apache.http.impl.client.CloseableHttpClient"
@@ -69,6 +70,9 @@ final class HttpCall {
 
     static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("jetty")) {
+            return JettyCall.send("jetty-async".equals(client), method, url, headers, body);
+        }
         if (client.startsWith("apache5-async")) {
             return ApacheHttpAsyncClient5Call.send("apache5-async-producer".equals(client), method, url, headers, body);
         }

@@ -14,8 +14,11 @@ import net.bytebuddy.jar.asm.Type;
  * Object answer = ClientHooks.enter(slot, this, arg0, ..., null);
  * if (answer != null) return (ReturnType) answer;   // skip on a non-default value
  * }</pre>
- * and otherwise runs its own body untouched. The funnel's arguments must be references (at most
- * {@link ClientHooks#MAX_ARGUMENTS}) and it must return one: checked when the patch is made.
+ * and otherwise runs its own body untouched. A funnel that returns nothing (Jetty's
+ * {@code send(listener)}, which completes its listener later) is skipped the same way: any non-null
+ * answer means the hook took the call over ({@code if (answer != null) return;}). The funnel's arguments
+ * must be references (at most {@link ClientHooks#MAX_ARGUMENTS}) and it must return one or be void:
+ * checked when the patch is made.
  */
 public final class AnswerFirstPatch implements ClassPatch {
     private final String className;
@@ -30,7 +33,7 @@ public final class AnswerFirstPatch implements ClassPatch {
     public AnswerFirstPatch(String className, String methodName, String descriptor, int slot) {
         Type[] arguments = Type.getArgumentTypes(descriptor);
         if (arguments.length > ClientHooks.MAX_ARGUMENTS || !allReferences(arguments)
-                || !isReference(Type.getReturnType(descriptor))) {
+                || !isReference(Type.getReturnType(descriptor)) && Type.getReturnType(descriptor) != Type.VOID_TYPE) {
             throw new IllegalArgumentException("not a funnel an answer can be returned from: " + methodName + descriptor);
         }
         this.className = className;
@@ -72,7 +75,7 @@ public final class AnswerFirstPatch implements ClassPatch {
         return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
     }
 
-    /** At entry: r = ClientHooks.enter(slot, this, args..., nulls); if (r != null) return (ReturnType) r. */
+    /** At entry: r = ClientHooks.enter(slot, this, args..., nulls); if (r != null) return (ReturnType) r (void: return). */
     private final class SkipOnNonNull extends MethodVisitor {
         SkipOnNonNull(MethodVisitor mv) {
             super(Opcodes.ASM9, mv);
@@ -95,8 +98,14 @@ public final class AnswerFirstPatch implements ClassPatch {
             super.visitInsn(Opcodes.DUP);
             Label proceed = new Label();
             super.visitJumpInsn(Opcodes.IFNULL, proceed);
-            super.visitTypeInsn(Opcodes.CHECKCAST, Type.getReturnType(descriptor).getInternalName());
-            super.visitInsn(Opcodes.ARETURN);
+            Type returned = Type.getReturnType(descriptor);
+            if (returned == Type.VOID_TYPE) {
+                // The hook took the call over: its answer is only a "handled" mark.
+                super.visitInsn(Opcodes.RETURN);
+            } else {
+                super.visitTypeInsn(Opcodes.CHECKCAST, returned.getInternalName());
+                super.visitInsn(Opcodes.ARETURN);
+            }
             super.visitLabel(proceed);
             // The one branch gets its own frame: the entry locals, the hook's null on the stack.
             super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[] {"java/lang/Object"});

@@ -24,6 +24,7 @@ public final class Clients {
             + "Lorg/apache/hc/core5/http/nio/AsyncRequestProducer;Lorg/apache/hc/core5/http/nio/AsyncResponseConsumer;"
             + "Lorg/apache/hc/core5/http/nio/HandlerFactory;Lorg/apache/hc/core5/http/protocol/HttpContext;"
             + "Lorg/apache/hc/core5/concurrent/FutureCallback;)Ljava/util/concurrent/Future;";
+    private static final String JETTY_FUNNEL = "(Lorg/eclipse/jetty/client/Response$CompleteListener;)V";
     private static final String JDKHTTP_FUNNEL = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
             + "Ljava/util/concurrent/CompletableFuture;";
@@ -66,6 +67,12 @@ public final class Clients {
                             APACHE5_ASYNC_FUNNEL)
                     .answerFirst("org/apache/hc/client5/http/impl/async/AbstractMinimalHttpAsyncClientBase",
                             "doExecute", APACHE5_ASYNC_FUNNEL)
+                    .build(),
+            // Jetty 12: HttpRequest.send(listener), where send() and send(listener) meet; void, so the hook's
+            // non-null answer means it took the call over and completes the app's listeners itself.
+            client("jetty", HttpClientKind.JETTY)
+                    .adapterBelowApp("io.tokenguard.agent.instrument.jetty.JettyAdapter")
+                    .answerFirst("org/eclipse/jetty/client/transport/HttpRequest", "send", JETTY_FUNNEL)
                     .build()));
 
     private Clients() {

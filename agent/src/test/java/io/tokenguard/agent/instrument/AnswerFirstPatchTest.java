@@ -127,7 +127,43 @@ class AnswerFirstPatchTest {
     void onlyAFunnelOfReferencesCanAnswerFirst() {
         assertThatThrownBy(() -> new AnswerFirstPatch(FUNNEL, "doExecute", "(I)Ljava/lang/Object;", SLOT))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AnswerFirstPatch(FUNNEL, "doExecute", "(Ljava/lang/Object;)V", SLOT))
+        assertThatThrownBy(() -> new AnswerFirstPatch(FUNNEL, "doExecute", "(Ljava/lang/Object;)I", SLOT))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aVoidFunnelIsSkippedOnAnyAnswerAndRunsOnNull() throws Throwable {
+        ClientHooks.install(SLOT, HttpClientKind.APACHE4, false, new ClientHooks.Hook() {
+            @Override
+            public Object enter(Object self, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5) {
+                @SuppressWarnings("unchecked")
+                List<Object> listener = (List<Object>) a0;
+                if (listener.contains("token")) {
+                    listener.add("answered by the hook");
+                    return Boolean.TRUE;
+                }
+                if (listener.contains("broken")) {
+                    throw new IllegalStateException("adapter");
+                }
+                return null;
+            }
+        });
+        Object funnel = PatchFixtures.patched(new AnswerFirstPatch(FUNNEL, "send", "(Ljava/util/List;)V", SLOT))
+                .getConstructor().newInstance();
+        Method send = funnel.getClass().getMethod("send", List.class);
+
+        List<Object> token = new ArrayList<>(List.of("token"));
+        send.invoke(funnel, token);
+        assertThat(token).containsExactly("token", "answered by the hook");
+        assertThat(originalRuns(funnel)).isZero();
+
+        List<Object> other = new ArrayList<>(List.of("other"));
+        send.invoke(funnel, other);
+        assertThat(other).containsExactly("other", "original");
+        List<Object> broken = new ArrayList<>(List.of("broken"));
+        send.invoke(funnel, broken);
+        assertThat(broken).containsExactly("broken", "original");
+        assertThat(originalRuns(funnel)).isEqualTo(2);
+        assertThat(bridge.faults).containsExactly("apache4: IllegalStateException");
     }
 }

@@ -161,4 +161,17 @@ class FastPathAllocationTest {
             });
         }
     }
+
+    @Test
+    void jetty() throws Exception {
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        // Never started: the fast path reads the request's own fields and lets Jetty's send go on.
+        org.eclipse.jetty.client.Request get = client.newRequest("http://127.0.0.1:1/api/orders");
+        org.eclipse.jetty.client.Response.CompleteListener listener = result -> { };
+        assertAllocationFree("Jetty HttpRequest.send(listener)", () -> {
+            if (io.tokenguard.agent.instrument.jetty.JettyAdapter.send(get, listener) != null) {
+                throw new AssertionError("guarded");
+            }
+        });
+    }
 }

@@ -34,7 +34,7 @@ public final class HostileCases {
      * selection (below); each library client the answers and a few requests, under ids prefixed with its name.
      */
     private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5",
-            "apache5-async");
+            "apache5-async", "jetty");
 
     /** The clients the corpus has cases for, by registered name (a variant such as jdkhttp-stream counts for jdkhttp). */
     public static java.util.Set<String> clients() {
@@ -54,7 +54,7 @@ public final class HostileCases {
         responses("urlconnection", "", all);
         requests("urlconnection", all);
         jdkHttp(all);
-        for (String library : List.of("okhttp", "apache4", "apache5", "apache5-async")) {
+        for (String library : List.of("okhttp", "apache4", "apache5", "apache5-async", "jetty")) {
             responses(library, library + "-", all);
             libraryRequests(library, all);
         }

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The app side of the corpus for the library clients (OkHttp, Apache HttpClient 4.5, 5 classic and 5
- * async), as a careless app uses them: one client object each for the whole run (so the guard may
+ * async, Jetty 12), as a careless app uses them: one client object each for the whole run (so the guard may
  * share answers between its requests), the case's timeout on every request, automatic retries off (so
  * a 429 with Retry-After reaches the app at once, with or without the agent). Names only API that
- * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5.
+ * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5, Jetty 12.1.14.
  */
 final class LibraryClients implements AutoCloseable {
     private final okhttp3.OkHttpClient okhttp = new okhttp3.OkHttpClient.Builder()
@@ -25,8 +25,16 @@ final class LibraryClients implements AutoCloseable {
     private final org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient apache5Async =
             org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().disableAutomaticRetries().build();
 
-    LibraryClients() {
+    /** Jetty 12 as it comes, on daemon threads (the runner's JVM ends when its main does). */
+    private final org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
+
+    LibraryClients() throws Exception {
         apache5Async.start();
+        org.eclipse.jetty.util.thread.QueuedThreadPool threads = new org.eclipse.jetty.util.thread.QueuedThreadPool();
+        threads.setDaemon(true);
+        jetty.setExecutor(threads);
+        jetty.setScheduler(new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler("hostile-jetty", true));
+        jetty.start();
     }
 
     /** One attempt through the named client; the outcome filled in as far as the app got. */
@@ -44,6 +52,9 @@ final class LibraryClients implements AutoCloseable {
                     break;
                 case "apache5-async":
                     apache5Async(url, r, timeoutMillis, o);
+                    break;
+                case "jetty":
+                    jetty(url, r, timeoutMillis, o);
                     break;
                 default:
                     throw new IllegalArgumentException("no such client in the corpus: " + client);
@@ -193,6 +204,20 @@ final class LibraryClients implements AutoCloseable {
         }
     }
 
+    /** Jetty's blocking send(): the ContentResponse's head, then its buffered body. */
+    private void jetty(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws Exception {
+        org.eclipse.jetty.client.Request request = jetty.newRequest(url).method(r.method())
+                .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (r.body() != null) {
+            request.body(new org.eclipse.jetty.client.BytesRequestContent(r.contentType(), r.body()));
+        }
+        org.eclipse.jetty.client.ContentResponse response = request.send();
+        org.eclipse.jetty.http.HttpFields h = response.getHeaders();
+        o.head(response.getStatus(), h.get("Content-Type"), h.get("Content-Encoding"), h.get("X-TokenGuard"));
+        o.step = "body";
+        o.body(response.getContent());
+    }
+
     @Override
     public void close() throws IOException {
         okhttp.dispatcher().executorService().shutdown();
@@ -200,5 +225,10 @@ final class LibraryClients implements AutoCloseable {
         apache4.close();
         apache5.close();
         apache5Async.close();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 }
