@@ -55,6 +55,11 @@ public final class Client {
         return option;
     }
 
+    /** The set of jars under target/clients this client needs (e.g. okhttp-4.12.0), or null for the JDK's own. */
+    String library() {
+        return library;
+    }
+
     /** OkHttp: the sample app adds its own application interceptor (it runs before the agent's). */
     boolean hasApplicationInterceptor() {
         return option.startsWith("okhttp");

@@ -36,6 +36,9 @@ public final class JavaProcess {
     private boolean springBootJar;
     private List<Path> launcherClassPath;
     private List<String> launcher;
+    private final List<Path> agentsBefore = new ArrayList<>();
+    private final List<Path> agentsAfter = new ArrayList<>();
+    private String stdin;
 
     private JavaProcess(Jdk jdk) {
         this.jdk = jdk;
@@ -113,6 +116,21 @@ public final class JavaProcess {
         return this;
     }
 
+    /**
+     * Another -javaagent on the command line, before TokenGuard's or after it: the JVM runs the agents'
+     * premain methods in command-line order, so each order is another set-up to test.
+     */
+    public JavaProcess otherAgent(Path jar, boolean beforeTokenGuard) {
+        (beforeTokenGuard ? agentsBefore : agentsAfter).add(jar);
+        return this;
+    }
+
+    /** Writes this text to the app's standard input, then closes it (without it, stdin is closed at once). */
+    public JavaProcess stdin(String text) {
+        this.stdin = text;
+        return this;
+    }
+
     public JavaProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -127,9 +145,13 @@ public final class JavaProcess {
         List<String> command = command();
         Process process = new ProcessBuilder(command).start();
         try {
-            process.getOutputStream().close();
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream());
+            try (java.io.OutputStream in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command);
             }
@@ -144,9 +166,11 @@ public final class JavaProcess {
     public List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(jdk.javaExecutable().toString());
+        agentsBefore.forEach(jar -> command.add("-javaagent:" + jar));
         if (agent) {
             command.add("-javaagent:" + agentJar + (agentArgs == null ? "" : "=" + agentArgs));
         }
+        agentsAfter.forEach(jar -> command.add("-javaagent:" + jar));
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(jvmOptions);
         if (launcher != null) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
-/** An OTLP/HTTP metrics receiver on 127.0.0.1 with an ephemeral port; it keeps every POST it gets. */
+/** An OTLP/HTTP metrics (and traces) receiver on 127.0.0.1 with an ephemeral port; it keeps every POST it gets. */
 final class LocalCollector implements AutoCloseable {
     /** One POST: its path, its body (protobuf bytes as ISO-8859-1 text, so names read as-is), and when. */
     static final class Push {
@@ -52,6 +52,10 @@ final class LocalCollector implements AutoCloseable {
 
     String metricsUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/metrics";
+    }
+
+    String tracesUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/traces";
     }
 
     List<Push> pushes() {
