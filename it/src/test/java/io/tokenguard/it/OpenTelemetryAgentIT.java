@@ -160,6 +160,9 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
         if (o.startsWith("apache5")) {
             return "io.opentelemetry.apache-httpclient-5.0";
         }
+        if (o.startsWith("jetty")) {
+            return "io.opentelemetry.jetty-httpclient-12.0";
+        }
         throw new AssertionError("which OpenTelemetry instrumentation traces client " + client
                 + "? Add its scope name to OpenTelemetryAgentIT.scopeOf");
     }

@@ -36,7 +36,8 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * </pre>
  */
 public final class BenchMain {
-    private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5");
+    private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5",
+            "jetty");
 
     private final Settings settings;
     private final Report report;

@@ -25,6 +25,8 @@ interface Client extends AutoCloseable {
                 return new Apache4Client();
             case "apache5":
                 return new Apache5Client();
+            case "jetty":
+                return new JettyBenchClient();
             default:
                 throw new IllegalArgumentException("unknown client " + name);
         }

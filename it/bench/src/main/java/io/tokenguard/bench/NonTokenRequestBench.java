@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class NonTokenRequestBench {
-    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5"})
+    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5", "jetty"})
     public String client;
 
     private LocalServer server;
