@@ -8,11 +8,12 @@ import java.io.OutputStream;
 
 /**
  * A request body captured through the one method every body of a library supports, its own
- * {@code writeTo} (Spring's Apache request body and Apache's {@code EntityTemplate} support nothing else).
- * A body that can be written again is held only up to the capture limit: one more byte ends the write,
- * and the client writes it again itself. A body that cannot is spent by the write, so it is held whole,
- * however long, and the client must send {@link #replay the copy} instead: the same bytes and, if the
- * app's writer failed, the same failure after them. Nothing the app wrote is lost.
+ * {@code writeTo} (Spring's Apache request body and Apache's {@code EntityTemplate} support nothing else),
+ * written exactly once: the client is then handed {@link #replay the copy} to send in its place. So
+ * what the guard keys on is byte for byte what goes on the wire, even for a body that writes something
+ * else the second time, or that calls itself repeatable over a stream the app has only once. The copy
+ * is every byte the app wrote, however long (a body over the capture limit passes unguarded, but
+ * whole), and, if the app's writer failed, the same failure after them. Nothing the app wrote is lost.
  */
 public final class WrittenBody {
     /** A library body's {@code writeTo}. */
@@ -20,48 +21,42 @@ public final class WrittenBody {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private final Buffer bytes;
-    private final boolean repeatable;
+    private final ByteArrayOutputStream bytes;
+    private final int limit;
     private final Throwable failure;
 
-    private WrittenBody(Buffer bytes, boolean repeatable, Throwable failure) {
+    private WrittenBody(ByteArrayOutputStream bytes, int limit, Throwable failure) {
         this.bytes = bytes;
-        this.repeatable = repeatable;
+        this.limit = limit;
         this.failure = failure;
     }
 
-    /** Writes the body once; never throws what the writer threw (a spent body keeps it for the replay). */
-    public static WrittenBody write(Writer writer, boolean repeatable, int limit) {
-        Buffer out = new Buffer(limit, !repeatable);
+    /** Writes the body once; never throws what the writer threw (the copy keeps it for the replay). */
+    public static WrittenBody write(Writer writer, int limit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(0, Math.min(limit, 1024)) + 1);
         Throwable failure = null;
         try {
             writer.writeTo(out);
         } catch (Throwable t) {
             failure = t;
         }
-        return new WrittenBody(out, repeatable, failure);
+        return new WrittenBody(out, limit, failure);
     }
 
     /** The body within the limit, written without failure: what the guard may see. */
     public boolean guardable() {
-        return failure == null && !bytes.over;
+        return failure == null && bytes.size() <= limit;
     }
 
     public byte[] bytes() {
         return bytes.toByteArray();
     }
 
-    /** The original cannot be written again: the client must send {@link #replay} in its place. */
-    public boolean spent() {
-        return !repeatable;
+    public int size() {
+        return bytes.size();
     }
 
-    /** The copy's length: unknown stays unknown (the client frames the body as it would have). */
-    public long length(long original) {
-        return failure == null && original >= 0 ? bytes.size() : -1;
-    }
-
-    /** The copy: what the spent body wrote, then the failure it met, as it met it. */
+    /** The copy: what the body wrote, then the failure it met, as it met it. */
     public void replay(OutputStream out) throws IOException {
         bytes.writeTo(out);
         failAgain();
@@ -86,59 +81,5 @@ public final class WrittenBody {
             throw (Error) failure;
         }
         throw new IOException(failure);
-    }
-
-    private static final class Buffer extends ByteArrayOutputStream {
-        private final int limit;
-        private final boolean keepAll;
-        private boolean over;
-
-        Buffer(int limit, boolean keepAll) {
-            super(Math.max(0, Math.min(limit, 1024)) + 1);
-            this.limit = limit;
-            this.keepAll = keepAll;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            if (room(1)) {
-                super.write(b);
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            if (room(len)) {
-                super.write(b, off, len);
-            }
-        }
-
-        @Override
-        public void write(byte[] b) {
-            write(b, 0, b.length);
-        }
-
-        private boolean room(int len) {
-            if (count + (long) len <= limit) {
-                return true;
-            }
-            over = true;
-            if (keepAll) {
-                return true;
-            }
-            throw new Overflow();
-        }
-    }
-
-    /**
-     * Ends a write at the limit. Unchecked, so that it leaves a {@code writeTo} that wraps only
-     * IOExceptions as it came; whatever wraps it, the buffer still knows it went over.
-     */
-    private static final class Overflow extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Overflow() {
-            super("request body over the capture limit", null, false, false);
-        }
     }
 }

@@ -13,35 +13,35 @@ final class EntityCapture {
     private EntityCapture() {
     }
 
-    /** The body if it fits {@code max} bytes; null: the request passes through (its entity the copy if spent). */
+    /**
+     * The body if it fits {@code max} bytes and is what the client will send; null: the request passes
+     * through. Either way, once written, the request sends the copy.
+     */
     static byte[] read(HttpEntityEnclosingRequest request, HttpEntity entity, int max) {
-        if (entity.getContentLength() > max) {
+        long declared = entity.getContentLength();
+        if (declared > max) {
             return null;
         }
-        WrittenBody body = WrittenBody.write(entity::writeTo, entity.isRepeatable(), max);
-        if (body.spent()) {
-            request.setEntity(new Copy(entity, body));
+        WrittenBody body = WrittenBody.write(entity::writeTo, max);
+        request.setEntity(new Copy(entity, body));
+        // A declared length the writer did not keep to: the client cuts or fails it, the key would not.
+        if (!body.guardable() || (declared >= 0 && declared != body.size())) {
+            return null;
         }
-        return body.guardable() ? body.bytes() : null;
+        return body.bytes();
     }
 
     /**
-     * What a spent entity wrote, sent in its place. Everything else is the original's, repeatability too,
-     * so the client decides retries and redirects with a body exactly as it would have.
+     * What the entity wrote, sent in its place. Everything else is the original's — length, type,
+     * encoding, chunking, repeatability — so the client frames the body and decides retries and
+     * redirects exactly as it would have.
      */
     private static final class Copy extends HttpEntityWrapper {
         private final WrittenBody body;
-        private final long length;
 
-        Copy(HttpEntity spent, WrittenBody body) {
-            super(spent);
+        Copy(HttpEntity original, WrittenBody body) {
+            super(original);
             this.body = body;
-            this.length = body.length(spent.getContentLength());
-        }
-
-        @Override
-        public long getContentLength() {
-            return length;
         }
 
         @Override
