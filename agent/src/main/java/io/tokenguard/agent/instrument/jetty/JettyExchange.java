@@ -35,6 +35,9 @@ import org.eclipse.jetty.http.HttpField;
  * conversation already has an exchange) passes untouched. A waiting caller gives up after the total
  * timeout of its request (else its idle timeout, else its client's), with the TimeoutException Jetty
  * itself would fail it with.
+ *
+ * <p>What the guard can neither key on nor reproduce on its copy makes the call pass untouched:
+ * request listeners (the request's own or its client's), a per-request transport ({@link OpaqueSetup}).
  */
 final class JettyExchange extends AsyncClientExchange<Object> {
     /** The funnel's answer when this exchange took the call over (the original send is skipped). */
@@ -62,6 +65,11 @@ final class JettyExchange extends AsyncClientExchange<Object> {
             // Jetty's own follow-up (redirect, 401 answered) of an exchange under way, or an aborted request.
             return null;
         }
+        httpClient = JettyCredentials.client(request);
+        URI uri = request.getURI();
+        if (OpaqueSetup.present(request, httpClient)) {
+            return null;
+        }
         Request.Content content = request.getBody();
         if (content == null) {
             body = new byte[0];
@@ -72,8 +80,6 @@ final class JettyExchange extends AsyncClientExchange<Object> {
             }
             contentType = content.getContentType();
         }
-        httpClient = JettyCredentials.client(request);
-        URI uri = request.getURI();
         HttpHeaders headers = JettyCredentials.withCookies(httpClient, request, uri, headers(request, contentType));
         long total = request.getTimeout();
         long idle = request.getIdleTimeout();
