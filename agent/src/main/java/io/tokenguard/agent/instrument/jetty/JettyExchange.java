@@ -37,7 +37,8 @@ import org.eclipse.jetty.http.HttpField;
  * itself would fail it with.
  *
  * <p>What the guard can neither key on nor reproduce on its copy makes the call pass untouched:
- * request listeners (the request's own or its client's), a per-request transport ({@link OpaqueSetup}).
+ * request listeners (the request's own or its client's), a per-request transport ({@link OpaqueSetup}),
+ * an AuthenticationStore that may authenticate the URI ({@link JettyCredentials#mayAuthenticate}).
  */
 final class JettyExchange extends AsyncClientExchange<Object> {
     /** The funnel's answer when this exchange took the call over (the original send is skipped). */
@@ -67,7 +68,7 @@ final class JettyExchange extends AsyncClientExchange<Object> {
         }
         httpClient = JettyCredentials.client(request);
         URI uri = request.getURI();
-        if (OpaqueSetup.present(request, httpClient)) {
+        if (OpaqueSetup.present(request, httpClient) || JettyCredentials.mayAuthenticate(httpClient, uri)) {
             return null;
         }
         Request.Content content = request.getBody();
