@@ -26,16 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * this JVM, as the agent installs it: the adapters under test go through it exactly as in an
  * agent-attached JVM, where the patches would call them. Records the faults and the events.
  */
-final class ContractGuard implements GuardDelegate, AutoCloseable {
-    final List<String> faults = new CopyOnWriteArrayList<>();
+public final class ContractGuard implements GuardDelegate, AutoCloseable {
+    public final List<String> faults = new CopyOnWriteArrayList<>();
     final List<String> requestClients = new CopyOnWriteArrayList<>();
     final List<String> upstreamClients = new CopyOnWriteArrayList<>();
     /** Requests that reached the guard: a follower that did is joined to the request in flight or served. */
-    final AtomicInteger entered = new AtomicInteger();
+    public final AtomicInteger entered = new AtomicInteger();
     private final EndpointRule rule;
     private final Guard guard;
 
-    ContractGuard(String tokenPath) {
+    public ContractGuard(String tokenPath) {
         rule = EndpointRule.builder("loopback").url("http://127.0.0.1:*" + tokenPath).limit("none")
                 .defaultTtl(Duration.ofHours(1)).build();
         guard = new Guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(rule).build(), GuardClock.SYSTEM,

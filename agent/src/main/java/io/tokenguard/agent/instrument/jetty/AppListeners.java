@@ -3,6 +3,7 @@ package io.tokenguard.agent.instrument.jetty;
 import io.tokenguard.bootstrap.HttpHeaders;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpRequest;
@@ -20,15 +21,56 @@ import org.eclipse.jetty.io.Content;
  * each header, headers, the content as a {@link Content.Source} (the {@code onContent} and
  * {@code onContentSource} listeners alike), then success or failure, then complete with a {@link Result}.
  * The response is Jetty's own {@link HttpResponse} of the app's request.
+ *
+ * <p>The listeners are taken once, by whichever comes first: the guard's answer ({@link #claim}) or the
+ * app's {@code abort()} ({@link #abort}), which fails them at once with its cause, as Jetty does. An
+ * answer that comes after an abort is dropped; one that finds the request aborted but not yet told
+ * (the abort came before the guard could hear of it) fails the listeners with the abort's cause instead.
  */
 final class AppListeners {
+    private enum Taken { NOT_YET, BY_ANSWER, BY_ABORT }
+
     private final HttpRequest request;
     private final Response.CompleteListener listener;
+    private final AtomicReference<Taken> taken = new AtomicReference<>(Taken.NOT_YET);
     private ResponseListeners listeners;
 
     AppListeners(HttpRequest request, Response.CompleteListener listener) {
         this.request = request;
         this.listener = listener;
+    }
+
+    /**
+     * Takes the listeners for the guard's answer: true when it may go on (again, after it took them),
+     * false when the app aborted first (its listeners failed, or fail now, with the abort's cause).
+     */
+    boolean claim() {
+        if (taken.get() == Taken.BY_ANSWER) {
+            return true;
+        }
+        Throwable aborted = request.getAbortCause();
+        if (!taken.compareAndSet(Taken.NOT_YET, aborted != null ? Taken.BY_ABORT : Taken.BY_ANSWER)) {
+            return false;
+        }
+        if (aborted != null) {
+            failed(null, aborted);
+            return false;
+        }
+        return true;
+    }
+
+    /** The app aborted its request: its listeners fail now, unless the guard's answer already has them. */
+    boolean abort(Throwable cause) {
+        if (!taken.compareAndSet(Taken.NOT_YET, Taken.BY_ABORT)) {
+            return false;
+        }
+        failed(null, cause);
+        return true;
+    }
+
+    /** Whether the app's abort took the listeners. */
+    boolean aborted() {
+        return taken.get() == Taken.BY_ABORT;
     }
 
     /** The request's listeners with the send's own, added once, as Jetty's sendAsync adds it. */

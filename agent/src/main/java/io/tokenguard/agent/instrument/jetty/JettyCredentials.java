@@ -5,9 +5,11 @@ import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.jetty.client.AbstractAuthentication;
 import org.eclipse.jetty.client.AuthenticationStore;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpCookie;
@@ -19,15 +21,34 @@ import org.eclipse.jetty.client.transport.HttpRequest;
  * <ul>
  *   <li>the cookies of its {@code HttpCookieStore} that match the URI, and the request's own
  *       {@code cookie(...)}s, as the one {@code Cookie} header Jetty then sends;</li>
- *   <li>a preemptive {@code Authentication.Result} the {@code AuthenticationStore} holds for the URI
- *       (it sets Authorization on the wire), and the store itself, which may answer a 401 challenge:
- *       opaque, so by identity (requests of one HttpClient share answers, of two clients not);</li>
  *   <li>for https, the client's {@code SslContextFactory.Client} (the TLS client certificate): by identity.</li>
  * </ul>
+ * and what it may add that the guard cannot read: the {@code AuthenticationStore}'s preemptive
+ * {@code Authentication.Result} for the URI (Authorization on the wire, opaque), or its answer to a 401
+ * challenge from an {@code Authentication} that matches the URI (which user it answers as can change
+ * while the store stays the same object). A request the store may authenticate passes untouched
+ * ({@link #mayAuthenticate}).
  */
 final class JettyCredentials {
     /** HttpRequest's protected getHttpClient(): the client is not otherwise public on the request. */
     private static final MethodHandle HTTP_CLIENT = httpClientGetter();
+    private static final String JETTY_STORE_NAME = "org.eclipse.jetty.client.internal.HttpAuthenticationStore";
+    /** Jetty's own AuthenticationStore (the default), or null if it is not there. */
+    private static final Class<?> JETTY_STORE = jettyStore();
+    /** Its private list of Authentications, as (AuthenticationStore) List, or null if not reachable. */
+    private static final MethodHandle AUTHENTICATIONS = authentications();
+    /** Whether an Authentication's class matches as AbstractAuthentication does (type, realm, then URI). */
+    private static final ClassValue<Boolean> MATCHES_BY_URI = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("matches", String.class, URI.class, String.class).getDeclaringClass()
+                        == AbstractAuthentication.class;
+            } catch (NoSuchMethodException | RuntimeException e) {
+                return false;
+            }
+        }
+    };
 
     private JettyCredentials() {
     }
@@ -53,16 +74,37 @@ final class JettyCredentials {
 
     /** The request with the opaque credential machinery of its client as sources. */
     static TokenHttpRequest withSources(HttpClient client, URI uri, TokenHttpRequest request) {
-        AuthenticationStore auth = client.getAuthenticationStore();
-        Object preemptive = auth == null ? null : auth.findAuthenticationResult(uri);
-        // Which challenges the store can answer cannot be listed (realms are matched as challenges come):
-        // the store counts by identity, so only requests of one client share an answer.
-        Object challenges = auth;
         Object tls = "https".equalsIgnoreCase(uri.getScheme()) ? client.getSslContextFactory() : null;
-        if (preemptive == null && challenges == null && tls == null) {
-            return request;
+        return tls == null ? request : request.withCredentialSources(tls);
+    }
+
+    /**
+     * Whether the client's AuthenticationStore may authenticate a request for this URI: it holds a
+     * preemptive result for it, or an Authentication that may match it (one of Jetty's own, by its URI;
+     * any other, or a store that is not Jetty's own, is taken to match). Which realm a challenge will
+     * name is not known before it comes, so any realm counts.
+     */
+    static boolean mayAuthenticate(HttpClient client, URI uri) throws Throwable {
+        AuthenticationStore store = client.getAuthenticationStore();
+        if (store == null) {
+            return false;
         }
-        return request.withCredentialSources(preemptive, challenges, tls);
+        if (store.findAuthenticationResult(uri) != null) {
+            return true;
+        }
+        if (AUTHENTICATIONS == null || store.getClass() != JETTY_STORE) {
+            return true;
+        }
+        for (Object a : (List<?>) AUTHENTICATIONS.invokeExact(store)) {
+            if (!(a instanceof AbstractAuthentication) || !MATCHES_BY_URI.get(a.getClass())) {
+                return true;
+            }
+            URI scope = ((AbstractAuthentication) a).getURI();
+            if (scope == null || AbstractAuthentication.matchesURI(scope, uri)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void append(StringBuilder header, List<HttpCookie> cookies) {
@@ -74,6 +116,31 @@ final class JettyCredentials {
                 header.append("; ");
             }
             header.append(c.getName()).append('=').append(c.getValue());
+        }
+    }
+
+    private static Class<?> jettyStore() {
+        try {
+            return Class.forName(JETTY_STORE_NAME, false, AuthenticationStore.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MethodHandle authentications() {
+        try {
+            if (JETTY_STORE == null) {
+                return null;
+            }
+            Field f = JETTY_STORE.getDeclaredField("authentications");
+            if (!List.class.isAssignableFrom(f.getType())) {
+                return null;
+            }
+            f.setAccessible(true);
+            return MethodHandles.lookup().unreflectGetter(f)
+                    .asType(MethodType.methodType(List.class, AuthenticationStore.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -35,6 +35,12 @@ import org.eclipse.jetty.http.HttpField;
  * conversation already has an exchange) passes untouched. A waiting caller gives up after the total
  * timeout of its request (else its idle timeout, else its client's), with the TimeoutException Jetty
  * itself would fail it with.
+ *
+ * <p>What the guard can neither key on nor reproduce on its copy makes the call pass untouched:
+ * request listeners (the request's own or its client's), a per-request transport ({@link OpaqueSetup}),
+ * an AuthenticationStore that may authenticate the URI ({@link JettyCredentials#mayAuthenticate}).
+ * The app's {@code abort()} fails its listeners at once, as Jetty does ({@link AbortWatch}); a token
+ * request already sent for it goes on, as it may be serving identical requests that joined it.
  */
 final class JettyExchange extends AsyncClientExchange<Object> {
     /** The funnel's answer when this exchange took the call over (the original send is skipped). */
@@ -48,6 +54,7 @@ final class JettyExchange extends AsyncClientExchange<Object> {
     private String contentType;
     private long timeoutMillis;
     private volatile ResponseCapture own;
+    private AbortWatch watch;
 
     JettyExchange(GuardDelegate guard, HttpRequest request, Response.CompleteListener listener) {
         super(HttpClientKind.JETTY, guard);
@@ -62,6 +69,11 @@ final class JettyExchange extends AsyncClientExchange<Object> {
             // Jetty's own follow-up (redirect, 401 answered) of an exchange under way, or an aborted request.
             return null;
         }
+        httpClient = JettyCredentials.client(request);
+        URI uri = request.getURI();
+        if (OpaqueSetup.present(request, httpClient) || JettyCredentials.mayAuthenticate(httpClient, uri)) {
+            return null;
+        }
         Request.Content content = request.getBody();
         if (content == null) {
             body = new byte[0];
@@ -72,8 +84,6 @@ final class JettyExchange extends AsyncClientExchange<Object> {
             }
             contentType = content.getContentType();
         }
-        httpClient = JettyCredentials.client(request);
-        URI uri = request.getURI();
         HttpHeaders headers = JettyCredentials.withCookies(httpClient, request, uri, headers(request, contentType));
         long total = request.getTimeout();
         long idle = request.getIdleTimeout();
@@ -88,9 +98,27 @@ final class JettyExchange extends AsyncClientExchange<Object> {
         return null;
     }
 
+    /** From now on the app's abort reaches this call (it may have come already: then it fails the call now). */
     @Override
     protected Object started() {
+        watch = AbortWatch.install(request, this::aborted);
+        Throwable cause = request.getAbortCause();
+        if (cause != null) {
+            aborted(cause);
+        }
         return HANDLED;
+    }
+
+    /**
+     * The app aborted its request: its listeners fail now with the cause, unless an answer already has
+     * them; this call's own response, handed to them as it streams, is aborted with the cause, as Jetty's.
+     */
+    private boolean aborted(Throwable cause) {
+        if (app.abort(cause)) {
+            return true;
+        }
+        ResponseCapture capture = own;
+        return capture != null && capture.abortHanded(cause);
     }
 
     @Override
@@ -121,6 +149,10 @@ final class JettyExchange extends AsyncClientExchange<Object> {
 
     @Override
     protected void handOver() {
+        if (!app.claim()) {
+            own.discard();
+            return;
+        }
         own.handTo(app);
     }
 
@@ -134,11 +166,16 @@ final class JettyExchange extends AsyncClientExchange<Object> {
 
     @Override
     protected void deliver(TokenHttpResponse answer) {
-        app.deliver(answer);
+        if (app.claim()) {
+            app.deliver(answer);
+        }
     }
 
     @Override
     protected void fail(Throwable failure) {
+        if (!app.claim()) {
+            return;
+        }
         app.failed(null, failure instanceof SocketTimeoutException
                 // The guard's wait for another call's answer ran out: Jetty's own total timeout failure.
                 ? new TimeoutException("Total timeout " + timeoutMillis + " ms elapsed") : failure);
@@ -148,7 +185,13 @@ final class JettyExchange extends AsyncClientExchange<Object> {
     @Override
     protected void sendUnguarded() {
         unguarded(() -> {
-            request.send(listener);
+            // Jetty's own exchange hears of a later abort, and one that came already fails the call.
+            if (watch != null) {
+                watch.remove();
+            }
+            if (app.claim()) {
+                request.send(listener);
+            }
             return null;
         });
     }

@@ -230,6 +230,19 @@ final class ResponseCapture implements Response.Listener {
         }
     }
 
+    /** The app aborted its request while this response streams to its listeners: aborted as Jetty's own. */
+    boolean abortHanded(Throwable cause) {
+        Request abort;
+        synchronized (this) {
+            if (state != State.HANDED || sent == null) {
+                return false;
+            }
+            abort = sent;
+        }
+        abort.abort(cause);
+        return true;
+    }
+
     /** The guard answered otherwise: the rest of this body is not needed, and its connection goes. */
     void discard() {
         Request abort = null;
