@@ -54,11 +54,24 @@ final class OpaqueSetup {
             return false;
         }
         for (MethodHandle kind : KINDS) {
-            if (kind.invokeExact(listeners) != null) {
+            Object listener = kind.invokeExact(listeners);
+            if (listener != null && !tracing(listener)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * OpenTelemetry's Java agent registers its own listeners on every request it traces, in the very
+     * send TokenGuard answers in; they only end its span (its trace headers are set on the request
+     * itself, where the guard sees them), so they do not make a call opaque. Only one listener of a
+     * kind shows its own class: two of a kind are Jetty's composite, and the call passes untouched.
+     */
+    private static boolean tracing(Object listener) {
+        String name = listener.getClass().getName();
+        // In two parts: the agent jar's shading rewrites "io.opentelemetry" in string constants too.
+        return name.startsWith("io.") && name.startsWith("opentelemetry.", 3);
     }
 
     private static MethodHandle ownListeners() {
