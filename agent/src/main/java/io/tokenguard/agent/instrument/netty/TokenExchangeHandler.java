@@ -77,7 +77,8 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
     private final List<Object> held = new ArrayList<>(4);
     private HttpRequest head;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private Capture capture;
+    /** Set on the loop; read by the guard's side too (which answer is this call's own). */
+    private volatile Capture capture;
     /** The call's own response was left unread: whatever answers the app, the connection must not be reused. */
     private boolean closeAfter;
 
@@ -306,7 +307,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
     }
 
     /** The response to fire for an answer: the head, then its whole body as last content. */
-    private static Object[] response(TokenHttpResponse answer, boolean close) {
+    private static Object[] response(TokenHttpResponse answer) {
         DefaultHttpHeaders headers = new DefaultHttpHeaders(false);
         HttpHeaders h = answer.headers();
         for (int i = 0; i < h.size(); i++) {
@@ -316,9 +317,6 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
         }
         byte[] bytes = answer.body();
         headers.set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        if (close) {
-            headers.set(HttpHeaderNames.CONNECTION, "close");
-        }
         String reason = answer.reason();
         HttpResponseStatus status = reason == null || reason.isEmpty() ? HttpResponseStatus.valueOf(answer.status())
                 : new HttpResponseStatus(answer.status(), reason);
@@ -358,11 +356,17 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
             if (head == null || body.size() > captureMaxBytes) {
                 return null;
             }
+            URL target = new URL(url);
             HttpHeaders.Builder b = HttpHeaders.builder();
             for (Map.Entry<String, String> e : head.headers()) {
-                b.add(e.getKey(), e.getValue());
+                // The Host the library derives from the URL says nothing the URL does not (and the other
+                // clients' requests, which get it below their hook, do not carry it): one spelling for the
+                // guard's keys. A Host the app set to something else stays.
+                if (!("host".equalsIgnoreCase(e.getKey()) && isUrlAuthority(e.getValue(), target))) {
+                    b.add(e.getKey(), e.getValue());
+                }
             }
-            TokenHttpRequest request = new TokenHttpRequest(client, head.method().name(), new URL(url), b.build(),
+            TokenHttpRequest request = new TokenHttpRequest(client, head.method().name(), target, b.build(),
                     body.toByteArray(), timeoutMillis);
             return credentialSources.length == 0 ? request : request.withCredentialSources(credentialSources);
         }
@@ -435,7 +439,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
         protected void deliver(TokenHttpResponse answer) {
             Capture own = capture;
             boolean mine = own != null && own.whole() && own.wholeBody == answer.body();
-            Object[] messages = mine ? null : response(answer, closeAfter);
+            Object[] messages = mine ? null : response(answer);
             // Always later, never inline: the library's own state moves on first.
             ctx.executor().execute(() -> {
                 if ((state != State.DECIDE && state != State.CAPTURE) || !ctx.channel().isActive()) {
@@ -449,6 +453,10 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
                     capture.refire();
                 } else {
                     release();
+                    if (closeAfter) {
+                        // The rest of our own response is still due on this connection: Reactor must not reuse it.
+                        ((HttpResponse) messages[0]).headers().set(HttpHeaderNames.CONNECTION, "close");
+                    }
                     ctx.fireChannelRead(messages[0]);
                     ctx.fireChannelRead(messages[1]);
                     ctx.fireChannelReadComplete();
@@ -467,14 +475,15 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
                 if (state == State.DONE || state == State.PASS) {
                     return;
                 }
-                state = State.DONE;
                 Capture c = capture;
-                if (c != null && c.failure == failure) {
-                    // The call's own send broke before a response: the library sees what broke it, as it came.
+                if (c != null && c.failure != null && (c.failure == failure || failure.getCause() == c.failure)) {
+                    // The call's own request broke before a response (its read timeout, a reset): the library
+                    // sees what broke it as it came, and what follows passes.
+                    state = State.PASS;
                     c.refire();
-                    release();
                     return;
                 }
+                state = State.DONE;
                 release();
                 ctx.fireExceptionCaught(cause);
                 ctx.close();
@@ -618,8 +627,18 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.safeRelease(msg);
             }
             messages.clear();
-            events.clear();
         }
+    }
+
+    /** Whether a Host header names the URL's own host and port (the port may be left out when it is the default). */
+    static boolean isUrlAuthority(String host, URL url) {
+        String h = host.trim();
+        String name = url.getHost();
+        int port = url.getPort() < 0 ? url.getDefaultPort() : url.getPort();
+        if (h.equalsIgnoreCase(name + ":" + port)) {
+            return true;
+        }
+        return port == url.getDefaultPort() && h.equalsIgnoreCase(name);
     }
 
     private static HttpHeaders headers(HttpResponse response) {

@@ -200,4 +200,20 @@ class ReactorNettyContractTest extends ClientContractTest {
         assertThat(idp.requests(LoopbackIdp.TOKEN_PATH)).isEqualTo(1);
         assertThat(faults()).isEmpty();
     }
+
+    @Test
+    void aLeaderThatTimesOutFailsAsTheBareClient() {
+        assertTimeoutPreemptively(BOUND, () -> {
+            idp.hold();
+            Reply bare = reactor().post(idp.url(LoopbackIdp.BARE_PATH), FORM, 300, false);
+            Reply leader = reactor().post(idp.url(LoopbackIdp.TOKEN_PATH), FORM, 300, true);
+            assertThat(bare.failure).as(bare.toString()).isEqualTo("io.netty.handler.timeout.ReadTimeoutException");
+            assertThat(leader.failure).as(leader.toString()).isEqualTo(bare.failure);
+            idp.release();
+            // The connection that timed out is gone; the next call is served as usual.
+            Reply next = reactor().post(idp.url(LoopbackIdp.TOKEN_PATH), FORM, 10_000, true);
+            assertThat(next.status).as(next.toString()).isEqualTo(200);
+            assertThat(faults()).isEmpty();
+        });
+    }
 }
