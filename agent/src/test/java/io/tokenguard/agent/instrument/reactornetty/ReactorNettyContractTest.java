@@ -216,4 +216,37 @@ class ReactorNettyContractTest extends ClientContractTest {
             assertThat(faults()).isEmpty();
         });
     }
+
+    /** followRedirect(true): the first hop is the guarded call; Reactor's own next hop passes below the guard. */
+    @Test
+    void aRedirectHopReactorFollowsIsNotGuardedAgain() throws Exception {
+        com.sun.net.httpserver.HttpServer moved = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger hops = new java.util.concurrent.atomic.AtomicInteger();
+        moved.createContext("/", ex -> {
+            hops.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().add("Location", idp.url(LoopbackIdp.TOKEN_PATH).toString());
+            ex.sendResponseHeaders(307, -1);
+            ex.close();
+        });
+        moved.start();
+        try {
+            ReactorNettyDriver d = reactor();
+            HttpClient.ResponseReceiver<?> request = d.http.followRedirect(true)
+                    .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")).post()
+                    .uri("http://127.0.0.1:" + moved.getAddress().getPort() + LoopbackIdp.TOKEN_PATH)
+                    .send(ByteBufFlux.fromString(Mono.just(FORM)));
+            Reply r = d.call(request, true);
+            assertThat(r.status).as(r.toString()).isEqualTo(200);
+            assertThat(r.body).contains("tok-1");
+            assertThat(hops.get()).isEqualTo(1);
+            assertThat(idp.requests(LoopbackIdp.TOKEN_PATH)).isEqualTo(1);
+            // One guarded call: the 307 hop; the hop to the IdP went below the guard.
+            assertThat(entered()).isEqualTo(1);
+            assertThat(faults()).isEmpty();
+        } finally {
+            moved.stop(0);
+        }
+    }
 }
