@@ -31,7 +31,6 @@ import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.adapter.AsyncClientExchange;
 import io.tokenguard.bootstrap.adapter.BodyBounds;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.nio.channels.ClosedChannelException;
@@ -308,7 +307,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
 
     /** The response to fire for an answer: the head, then its whole body as last content. */
     private static Object[] response(TokenHttpResponse answer) {
-        DefaultHttpHeaders headers = new DefaultHttpHeaders(false);
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
         HttpHeaders h = answer.headers();
         for (int i = 0; i < h.size(); i++) {
             if (!hopByHop(h.name(i))) {

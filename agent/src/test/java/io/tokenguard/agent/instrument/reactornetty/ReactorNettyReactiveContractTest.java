@@ -1,6 +1,5 @@
 package io.tokenguard.agent.instrument.reactornetty;
 
-import io.netty.buffer.ByteBuf;
 import io.tokenguard.agent.instrument.ClientContractTest;
 import io.tokenguard.agent.instrument.ClientDriver;
 import io.tokenguard.agent.instrument.Reply;
