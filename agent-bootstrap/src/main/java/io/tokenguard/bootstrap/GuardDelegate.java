@@ -12,6 +12,15 @@ public interface GuardDelegate {
      */
     boolean isTokenEndpoint(String scheme, String host, int port, String path);
 
+    /**
+     * The same question for an absolute URL kept as one String (Reactor Netty's {@code uri(String)}),
+     * false for anything else (a relative or unparsable one). This default splits the URL, which
+     * allocates; the agent's delegate first rules the common "no" out from the String itself.
+     */
+    default boolean isTokenEndpoint(String absoluteUrl) {
+        return UrlString.isTokenEndpoint(this, absoluteUrl);
+    }
+
     /** Largest request body an adapter buffers; larger requests pass through unguarded. */
     int captureMaxBytes();
 

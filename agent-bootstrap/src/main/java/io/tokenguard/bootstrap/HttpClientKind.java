@@ -18,7 +18,9 @@ public enum HttpClientKind {
     /** Apache HttpClient 5, classic and async. */
     APACHE5("apache5", false),
     /** Eclipse Jetty 12 HttpClient, blocking {@code send()} and {@code send(listener)} alike. */
-    JETTY("jetty", false);
+    JETTY("jetty", false),
+    /** Reactor Netty {@code HttpClient} (and what runs over it: Spring's WebClient with ReactorClientHttpConnector). */
+    REACTOR_NETTY("reactor-netty", false);
 
     private final String tag;
     private final boolean interruptible;

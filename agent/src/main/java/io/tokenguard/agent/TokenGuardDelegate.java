@@ -11,6 +11,7 @@ import io.tokenguard.bootstrap.TestFaults;
 import io.tokenguard.bootstrap.TokenHttpRequest;
 import io.tokenguard.bootstrap.TokenHttpResponse;
 import io.tokenguard.bootstrap.Upstream;
+import io.tokenguard.bootstrap.UrlString;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,21 @@ final class TokenGuardDelegate implements GuardDelegate {
     public boolean isTokenEndpoint(String scheme, String host, int port, String path) {
         try {
             return match(scheme, host, port, path) != null;
+        } catch (Throwable t) {
+            fault("match", t);
+            return false;
+        }
+    }
+
+    /** Rules the common "no" out from the String's path region first (allocation-free), then splits it. */
+    @Override
+    public boolean isTokenEndpoint(String absoluteUrl) {
+        try {
+            int from = UrlString.pathStart(absoluteUrl);
+            if (from < 0 || !catalog.mayMatchPath(absoluteUrl, from, UrlString.pathEnd(absoluteUrl, from))) {
+                return false;
+            }
+            return UrlString.isTokenEndpoint(this, absoluteUrl);
         } catch (Throwable t) {
             fault("match", t);
             return false;

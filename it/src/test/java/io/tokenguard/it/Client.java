@@ -42,7 +42,10 @@ public final class Client {
                 new Client("apache5-async", "httpclient5-5.4.4"),
                 new Client("apache5-async-producer", "httpclient5-5.6.5"),
                 new Client("jetty", "jetty-12.0.0"), new Client("jetty-async", "jetty-12.0.0"),
-                new Client("jetty", "jetty-12.1.14"), new Client("jetty-async", "jetty-12.1.14"));
+                new Client("jetty", "jetty-12.1.14"), new Client("jetty-async", "jetty-12.1.14"),
+                new Client("reactor-netty", "reactor-netty-1.2.16"), new Client("reactor-netty", "reactor-netty-1.3.7"),
+                new Client("reactor-netty-webclient", "webflux-6.2.19"),
+                new Client("reactor-netty-webclient", "webflux-7.0.10"));
     }
 
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */

@@ -40,12 +40,14 @@ class CoexistenceIT extends AgainstEmulatedIdp {
     }
 
     static Stream<Arguments> springBootJarClients() {
-        return Jdk.all().stream().flatMap(jdk -> Stream.of("okhttp", "apache5").map(c -> Arguments.of(jdk, c)));
+        return Jdk.all().stream().flatMap(jdk -> Stream.of("okhttp", "apache5", "reactor-netty", "reactor-netty-webclient")
+                .map(c -> Arguments.of(jdk, c)));
     }
 
     /**
      * {@code java -javaagent:... -jar sample-app-boot.jar}: Spring Boot's JarLauncher loads the app and the
-     * client library (OkHttp 3.14.9, HttpClient 5.4.4) from jars nested under BOOT-INF/lib.
+     * client library (OkHttp 3.14.9, HttpClient 5.4.4, Reactor Netty 1.2.16 with Netty's native epoll, Spring
+     * WebFlux 6.2.19) from jars nested under BOOT-INF/lib.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("springBootJarClients")

@@ -35,7 +35,7 @@ final class HttpCall {
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer, jetty, jetty-async. */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer, jetty, jetty-async, reactor-netty, reactor-netty-webclient. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
@@ -46,7 +46,8 @@ final class HttpCall {
      * so co-existence tests can check where the library really came from.
      */
     static String libraryLoader() {
-        String library = client.startsWith("jetty") ? "org.eclipse.jetty.client.HttpClient"
+        String library = client.startsWith("reactor-netty") ? "reactor.netty.http.client.HttpClient"
+                : client.startsWith("jetty") ? "org.eclipse.jetty.client.HttpClient"
                 : client.startsWith("apache5-async")
                 ? "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient"
                 : client.startsWith("apache5") ? "org.apache.hc.client5.http.impl.classic.CloseableHttpClient"
@@ -70,6 +71,12 @@ final class HttpCall {
 
     static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if ("reactor-netty-webclient".equals(client)) {
+            return WebClientCall.send(method, url, headers, body);
+        }
+        if (client.startsWith("reactor-netty")) {
+            return ReactorNettyCall.send(method, url, headers, body);
+        }
         if (client.startsWith("jetty")) {
             return JettyCall.send("jetty-async".equals(client), method, url, headers, body);
         }

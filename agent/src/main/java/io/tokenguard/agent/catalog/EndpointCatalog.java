@@ -79,6 +79,36 @@ public final class EndpointCatalog {
         return lastSegments != null && !lastSegmentKnown(path) ? null : matchSpelled(scheme, host, port, path);
     }
 
+    /**
+     * Whether a URL whose path is {@code url[from, to)} may be one of these endpoints, from that region
+     * alone and without allocating: false only when its last segment (a trailing slash not counting) is
+     * no pattern's literal last segment and the path is spelled plainly (else only {@link #match} can tell).
+     */
+    public boolean mayMatchPath(String url, int from, int to) {
+        if (lastSegments == null || from >= to) {
+            return true;
+        }
+        for (int i = from; i < to; i++) {
+            char c = url.charAt(i);
+            if (c == '%' || c == ';' || c == '.' && i > from && url.charAt(i - 1) == '/'
+                    || c == '/' && i > from && url.charAt(i - 1) == '/') {
+                return true;
+            }
+        }
+        int end = to - from > 1 && url.charAt(to - 1) == '/' ? to - 1 : to;
+        int start = url.lastIndexOf('/', end - 1) + 1;
+        if (start <= from) {
+            start = from + 1;
+        }
+        int len = end - start;
+        for (String last : lastSegments) {
+            if (last.length() == len && url.regionMatches(start, last, 0, len)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private EndpointRule matchSpelled(String scheme, String host, int port, String path) {
         if (lastSegments != null && !lastSegmentKnown(path)) {
             return null;

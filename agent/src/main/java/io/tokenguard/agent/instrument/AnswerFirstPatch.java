@@ -14,7 +14,8 @@ import net.bytebuddy.jar.asm.Type;
  * Object answer = ClientHooks.enter(slot, this, arg0, ..., null);
  * if (answer != null) return (ReturnType) answer;   // skip on a non-default value
  * }</pre>
- * and otherwise runs its own body untouched. A funnel that returns nothing (Jetty's
+ * and otherwise runs its own body untouched. With a tag, the hook's last argument is that constant
+ * String instead of null (one client's funnels of the same shape, told apart). A funnel that returns nothing (Jetty's
  * {@code send(listener)}, which completes its listener later) is skipped the same way: any non-null
  * answer means the hook took the call over ({@code if (answer != null) return;}). The funnel's arguments
  * must be references (at most {@link ClientHooks#MAX_ARGUMENTS}) and it must return one or be void:
@@ -25,17 +26,32 @@ public final class AnswerFirstPatch implements ClassPatch {
     private final String methodName;
     private final String descriptor;
     private final int slot;
+    /** What the hook gets as its last argument (the funnel's name among funnels of one shape), or null. */
+    private final String tag;
 
     /**
      * @param className  internal name, e.g. org/apache/http/impl/client/InternalHttpClient
      * @param descriptor the funnel's exact descriptor: a renamed or re-typed funnel is reported
      */
     public AnswerFirstPatch(String className, String methodName, String descriptor, int slot) {
+        this(className, methodName, descriptor, slot, null);
+    }
+
+    /**
+     * As {@link #AnswerFirstPatch(String, String, String, int)}, the hook getting {@code tag} as its last
+     * argument: several funnels of one client with the same arguments (Reactor Netty's
+     * {@code response()} and {@code responseContent()}) tell the hook which one it was called from.
+     */
+    public AnswerFirstPatch(String className, String methodName, String descriptor, int slot, String tag) {
         Type[] arguments = Type.getArgumentTypes(descriptor);
         if (arguments.length > ClientHooks.MAX_ARGUMENTS || !allReferences(arguments)
                 || !isReference(Type.getReturnType(descriptor)) && Type.getReturnType(descriptor) != Type.VOID_TYPE) {
             throw new IllegalArgumentException("not a funnel an answer can be returned from: " + methodName + descriptor);
         }
+        if (tag != null && arguments.length >= ClientHooks.MAX_ARGUMENTS) {
+            throw new IllegalArgumentException("no argument left for the tag of " + methodName + descriptor);
+        }
+        this.tag = tag;
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -59,7 +75,7 @@ public final class AnswerFirstPatch implements ClassPatch {
 
     @Override
     public String toString() {
-        return "answer first in " + className.replace('/', '.') + "." + methodName;
+        return "answer first in " + className.replace('/', '.') + "." + methodName + (tag == null ? "" : " (" + tag + ")");
     }
 
     private static boolean allReferences(Type[] types) {
@@ -91,7 +107,11 @@ public final class AnswerFirstPatch implements ClassPatch {
                 super.visitVarInsn(Opcodes.ALOAD, local);
             }
             for (int i = arguments; i < ClientHooks.MAX_ARGUMENTS; i++) {
-                super.visitInsn(Opcodes.ACONST_NULL);
+                if (tag != null && i == ClientHooks.MAX_ARGUMENTS - 1) {
+                    super.visitLdcInsn(tag);
+                } else {
+                    super.visitInsn(Opcodes.ACONST_NULL);
+                }
             }
             super.visitMethodInsn(Opcodes.INVOKESTATIC, ReplaceOnExitPatch.HOOKS, "enter", ClientHooks.ENTER_DESCRIPTOR,
                     false);

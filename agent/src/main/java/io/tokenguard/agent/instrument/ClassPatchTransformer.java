@@ -34,13 +34,13 @@ final class ClassPatchTransformer implements ClassFileTransformer {
         }
         boolean jdk = loader == null || loader == PLATFORM;
         List<ClassPatch> patches = jdk ? jdkPatches : libraryPatches;
+        // Every patch of this class, in turn (Reactor Netty's five funnels are in one class).
+        byte[] result = null;
         for (int i = 0; i < patches.size(); i++) {
             ClassPatch patch = patches.get(i);
             if (patch.className().equals(className)) {
                 try {
-                    byte[] result = patch.apply(classfileBuffer);
-                    patched.add(className);
-                    return result;
+                    result = patch.apply(result == null ? classfileBuffer : result);
                 } catch (Throwable t) {
                     AgentLog.warn("could not instrument " + className.replace('/', '.') + " ("
                             + t.getClass().getName() + "); requests through it are not guarded");
@@ -48,7 +48,10 @@ final class ClassPatchTransformer implements ClassFileTransformer {
                 }
             }
         }
-        return null;
+        if (result != null) {
+            patched.add(className);
+        }
+        return result;
     }
 
     boolean patched(String className) {

@@ -22,6 +22,7 @@ public final class ClientInstrumentation {
     /** The adapter class defined below the app's loader that holds the library; null for {@link #hook}. */
     private final String adapterBelowApp;
     private final List<Patch> patches;
+    private final List<String> sharedBelowApp;
 
     private ClientInstrumentation(Builder b) {
         this.name = b.name;
@@ -31,6 +32,7 @@ public final class ClientInstrumentation {
         this.hook = b.hook;
         this.adapterBelowApp = b.adapterBelowApp;
         this.patches = Collections.unmodifiableList(new ArrayList<>(b.patches));
+        this.sharedBelowApp = Collections.unmodifiableList(new ArrayList<>(b.sharedBelowApp));
     }
 
     /** Starts a row: the client's name and kind. */
@@ -62,6 +64,11 @@ public final class ClientInstrumentation {
         return adapterBelowApp;
     }
 
+    /** Packages of shared code defined below the app's loader with the adapter, each ending in a dot. */
+    List<String> sharedBelowApp() {
+        return sharedBelowApp;
+    }
+
     /** The hook to install: the adapter itself, or the router to the adapter below the app's loader. */
     ClientHooks.Hook hook(AdapterRouter.Loaders loaders) {
         return hook != null ? hook : new AdapterRouter(adapterBelowApp, loaders);
@@ -89,6 +96,7 @@ public final class ClientInstrumentation {
         private ClientHooks.Hook hook;
         private String adapterBelowApp;
         private final List<Patch> patches = new ArrayList<>();
+        private final List<String> sharedBelowApp = new ArrayList<>();
 
         private Builder(String name, HttpClientKind kind) {
             this.name = name;
@@ -121,6 +129,21 @@ public final class ClientInstrumentation {
         /** Answer first, skip the original ({@link AnswerFirstPatch}). */
         Builder answerFirst(String className, String method, String descriptor) {
             patches.add(new Patch(Patch.ANSWER_FIRST, className, method, descriptor, null, null, 0));
+            return this;
+        }
+
+        /** Answer first, the hook told which funnel called it by {@code tag}, its last argument. */
+        Builder answerFirst(String className, String method, String descriptor, String tag) {
+            patches.add(new Patch(Patch.ANSWER_FIRST, className, method, descriptor, tag, null, 0));
+            return this;
+        }
+
+        /**
+         * A package of shared code the adapter links (e.g. the Netty pipeline handler), defined below the
+         * app's loader with it; ends in a dot.
+         */
+        Builder sharedBelowApp(String packageName) {
+            sharedBelowApp.add(packageName);
             return this;
         }
 
@@ -173,7 +196,8 @@ public final class ClientInstrumentation {
         ClassPatch make(int slot) {
             switch (shape) {
                 case ANSWER_FIRST:
-                    return new AnswerFirstPatch(className, method, descriptor, slot);
+                    // The field slot of an answer-first patch holds its tag.
+                    return new AnswerFirstPatch(className, method, descriptor, slot, field);
                 case REPLACE_RETURN:
                     return ReplaceOnExitPatch.returnValue(className, method, descriptor, slot);
                 default:

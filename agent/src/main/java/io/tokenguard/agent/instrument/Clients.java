@@ -25,6 +25,9 @@ public final class Clients {
             + "Lorg/apache/hc/core5/http/nio/HandlerFactory;Lorg/apache/hc/core5/http/protocol/HttpContext;"
             + "Lorg/apache/hc/core5/concurrent/FutureCallback;)Ljava/util/concurrent/Future;";
     private static final String JETTY_FUNNEL = "(Lorg/eclipse/jetty/client/Response$CompleteListener;)V";
+    private static final String REACTOR_FINALIZER = "reactor/netty/http/client/HttpClientFinalizer";
+    private static final String REACTOR_ADAPTER = "io.tokenguard.agent.instrument.reactornetty.ReactorNettyAdapter";
+    private static final String REACTOR_FN = "(Ljava/util/function/BiFunction;)";
     private static final String JDKHTTP_FUNNEL = "(Ljava/net/http/HttpRequest;Ljava/net/http/HttpResponse$BodyHandler;"
             + "Ljava/net/http/HttpResponse$PushPromiseHandler;Ljava/util/concurrent/Executor;)"
             + "Ljava/util/concurrent/CompletableFuture;";
@@ -73,6 +76,23 @@ public final class Clients {
             client("jetty", HttpClientKind.JETTY)
                     .adapterBelowApp("io.tokenguard.agent.instrument.jetty.JettyAdapter")
                     .answerFirst("org/eclipse/jetty/client/transport/HttpRequest", "send", JETTY_FUNNEL)
+                    .build(),
+            // Reactor Netty's HttpClientFinalizer, where every request's terminal operation is assembled
+            // (block() or reactive; Spring's WebClient over ReactorClientHttpConnector): the five response
+            // methods, told apart by their tag. A token request is re-assembled with the shared Netty
+            // handler (instrument/netty) installed on its connection.
+            client("reactor-netty", HttpClientKind.REACTOR_NETTY)
+                    .adapterBelowApp(REACTOR_ADAPTER)
+                    .sharedBelowApp("io.tokenguard.agent.instrument.netty.")
+                    .answerFirst(REACTOR_FINALIZER, "response", "()Lreactor/core/publisher/Mono;", "response")
+                    .answerFirst(REACTOR_FINALIZER, "response", REACTOR_FN + "Lreactor/core/publisher/Flux;",
+                            "responseFlux")
+                    .answerFirst(REACTOR_FINALIZER, "responseConnection", REACTOR_FN + "Lreactor/core/publisher/Flux;",
+                            "responseConnection")
+                    .answerFirst(REACTOR_FINALIZER, "responseContent", "()Lreactor/netty/ByteBufFlux;",
+                            "responseContent")
+                    .answerFirst(REACTOR_FINALIZER, "responseSingle", REACTOR_FN + "Lreactor/core/publisher/Mono;",
+                            "responseSingle")
                     .build()));
 
     private Clients() {

@@ -78,6 +78,7 @@ public final class Instrumentations {
             String adapter = c.adapterBelowApp();
             if (adapter != null) {
                 packages.add(adapter.substring(0, adapter.lastIndexOf('.') + 1));
+                packages.addAll(c.sharedBelowApp());
             }
         }
         return packages.toArray(new String[0]);

@@ -73,6 +73,26 @@ class AnswerFirstPatchTest {
     }
 
     @Test
+    void aTaggedFunnelTellsTheHookWhichItIs() throws Throwable {
+        List<Object> seen = new ArrayList<>();
+        ClientHooks.install(SLOT, HttpClientKind.APACHE4, true, new ClientHooks.Hook() {
+            @Override
+            public Object enter(Object self, Object a0, Object a1, Object a2, Object a3, Object a4, Object a5) {
+                seen.addAll(Arrays.asList(a0, a1, a2, a3, a4, a5));
+                return "doExecute-tag".equals(a5) && "token".equals(a0) ? "answered" : null;
+            }
+        });
+        Object funnel = PatchFixtures.patched(new AnswerFirstPatch(FUNNEL, "doExecute", DO_EXECUTE, SLOT, "doExecute-tag"))
+                .getConstructor().newInstance();
+
+        assertThat(call(funnel, "token")).isEqualTo("answered");
+        assertThat(seen).containsExactly("token", "request", null, null, null, "doExecute-tag");
+        assertThat(call(funnel, "other")).isEqualTo("original other");
+        assertThat(originalRuns(funnel)).isEqualTo(1);
+        assertThat(bridge.faults).isEmpty();
+    }
+
+    @Test
     void withoutAHookTheMethodIsUntouched() throws Throwable {
         Object funnel = newFunnel();
         assertThat(call(funnel, "token")).isEqualTo("original token");

@@ -60,6 +60,21 @@ public abstract class ClientContractTest {
         }
     }
 
+    /** The guard's faults, for a subclass's own cases (the guard's type is this package's). */
+    protected final List<String> faults() {
+        return guard.faults;
+    }
+
+    /** The requests that reached the guard. */
+    protected final int entered() {
+        return guard.entered.get();
+    }
+
+    /** The client tags of the requests the guard decided on. */
+    protected final List<String> requestClients() {
+        return guard.requestClients;
+    }
+
     private HttpClientKind kind() {
         return Clients.ALL.stream().filter(c -> c.name().equals(clientName())).findFirst()
                 .orElseThrow(() -> new AssertionError("no registered client " + clientName())).kind();

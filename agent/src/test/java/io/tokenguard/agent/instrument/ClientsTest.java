@@ -55,6 +55,16 @@ class ClientsTest {
             new ClassReader(patched).accept(new ClassVisitor(Opcodes.ASM9) {
             }, ClassReader.EXPAND_FRAMES);
         }
+        // Several funnels in one class (Reactor Netty's five) are patched in turn, as the transformer does.
+        java.util.Map<String, byte[]> chained = new java.util.HashMap<>();
+        for (ClassPatch patch : patches) {
+            byte[] before = chained.computeIfAbsent(patch.className(), PatchFixtures::classBytes);
+            byte[] after = patch.apply(before);
+            assertThat(after).as("chained " + patch).isNotEqualTo(before);
+            chained.put(patch.className(), after);
+        }
+        chained.values().forEach(bytes -> new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+        }, ClassReader.EXPAND_FRAMES));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -44,6 +44,13 @@ class FastPathAllocationTest {
             return false;
         }
 
+        /** As the agent's delegate answers a URL String: from its path region, without splitting it. */
+        @Override
+        public boolean isTokenEndpoint(String absoluteUrl) {
+            asked++;
+            return false;
+        }
+
         @Override
         public int captureMaxBytes() {
             return 65536;
@@ -170,6 +177,28 @@ class FastPathAllocationTest {
         org.eclipse.jetty.client.Response.CompleteListener listener = result -> { };
         assertAllocationFree("Jetty HttpRequest.send(listener)", () -> {
             if (io.tokenguard.agent.instrument.jetty.JettyAdapter.send(get, listener) != null) {
+                throw new AssertionError("guarded");
+            }
+        });
+    }
+
+    @Test
+    void reactorNetty() {
+        // A request as an app assembles it, up to its terminal operation (nothing is sent: no subscriber).
+        reactor.netty.http.client.HttpClient.ResponseReceiver<?> post = reactor.netty.http.client.HttpClient.create()
+                .post().uri("http://127.0.0.1:1/api/orders")
+                .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just("{}")));
+        reactor.netty.http.client.HttpClient.ResponseReceiver<?> get = reactor.netty.http.client.HttpClient.create()
+                .get().uri(URI.create("http://127.0.0.1:1/api/orders"));
+        io.tokenguard.agent.instrument.reactornetty.ReactorNettyAdapter adapter =
+                new io.tokenguard.agent.instrument.reactornetty.ReactorNettyAdapter();
+        java.util.function.BiFunction<Object, Object, reactor.core.publisher.Mono<Object>> fn = (r, b) -> null;
+        boolean[] which = new boolean[1];
+        assertAllocationFree("Reactor Netty HttpClientFinalizer.responseSingle / response", () -> {
+            which[0] = !which[0];
+            Object answer = which[0] ? adapter.enter(post, fn, null, null, null, null, "responseSingle")
+                    : adapter.enter(get, null, null, null, null, null, "response");
+            if (answer != null) {
                 throw new AssertionError("guarded");
             }
         });

@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The app side of the corpus for the library clients (OkHttp, Apache HttpClient 4.5, 5 classic and 5
- * async, Jetty 12), as a careless app uses them: one client object each for the whole run (so the guard may
+ * async, Jetty 12, Reactor Netty), as a careless app uses them: one client object each for the whole run (so the guard may
  * share answers between its requests), the case's timeout on every request, automatic retries off (so
  * a 429 with Retry-After reaches the app at once, with or without the agent). Names only API that
- * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5, Jetty 12.1.14.
+ * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5, Jetty 12.1.14,
+ * Reactor Netty 1.3.7.
  */
 final class LibraryClients implements AutoCloseable {
     private final okhttp3.OkHttpClient okhttp = new okhttp3.OkHttpClient.Builder()
@@ -27,6 +28,12 @@ final class LibraryClients implements AutoCloseable {
 
     /** Jetty 12 as it comes, on daemon threads (the runner's JVM ends when its main does). */
     private final org.eclipse.jetty.client.HttpClient jetty = new org.eclipse.jetty.client.HttpClient();
+
+    /** Reactor Netty as it comes (no compress(true)), its event loops daemon threads; blocking with block(). */
+    private final reactor.netty.resources.LoopResources reactorLoops =
+            reactor.netty.resources.LoopResources.create("hostile-reactor", 2, true);
+    private final reactor.netty.http.client.HttpClient reactorNetty = reactor.netty.http.client.HttpClient
+            .create(reactor.netty.resources.ConnectionProvider.create("hostile-reactor", 16)).runOn(reactorLoops);
 
     LibraryClients() throws Exception {
         apache5Async.start();
@@ -55,6 +62,9 @@ final class LibraryClients implements AutoCloseable {
                     break;
                 case "jetty":
                     jetty(url, r, timeoutMillis, o);
+                    break;
+                case "reactor-netty":
+                    reactorNetty(url, r, timeoutMillis, o);
                     break;
                 default:
                     throw new IllegalArgumentException("no such client in the corpus: " + client);
@@ -218,8 +228,44 @@ final class LibraryClients implements AutoCloseable {
         o.body(response.getContent());
     }
 
+    /** Reactor Netty's responseSingle(...).block(): the head, then the aggregated body. */
+    private void reactorNetty(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws Exception {
+        reactor.netty.http.client.HttpClient.RequestSender sender = reactorNetty
+                .responseTimeout(java.time.Duration.ofMillis(timeoutMillis))
+                .headers(h -> {
+                    if (r.contentType() != null) {
+                        h.set("Content-Type", r.contentType());
+                    }
+                })
+                .request(io.netty.handler.codec.http.HttpMethod.valueOf(r.method())).uri(url);
+        reactor.netty.http.client.HttpClient.ResponseReceiver<?> request = r.body() == null ? sender
+                : sender.send(reactor.core.publisher.Mono.fromSupplier(() -> io.netty.buffer.Unpooled.wrappedBuffer(r.body())));
+        try {
+            request.responseSingle((response, body) -> {
+                io.netty.handler.codec.http.HttpHeaders h = response.responseHeaders();
+                synchronized (o) {
+                    o.head(response.status().code(), h.get("Content-Type"), h.get("Content-Encoding"),
+                            h.get("X-TokenGuard"));
+                    o.step = "body";
+                }
+                return body.asByteArray().defaultIfEmpty(new byte[0]).doOnNext(b -> {
+                    synchronized (o) {
+                        o.body(b);
+                    }
+                });
+            }).block(java.time.Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            Throwable cause = reactor.core.Exceptions.unwrap(e);
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        reactorLoops.disposeLater().block(java.time.Duration.ofSeconds(10));
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
         apache4.close();
