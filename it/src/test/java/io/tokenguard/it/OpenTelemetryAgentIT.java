@@ -163,6 +163,12 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
         if (o.startsWith("jetty")) {
             return "io.opentelemetry.jetty-httpclient-12.0";
         }
+        if (o.equals("reactor-netty-webclient")) {
+            return "io.opentelemetry.spring-webflux-5.0";
+        }
+        if (o.startsWith("reactor-netty")) {
+            return "io.opentelemetry.reactor-netty-1.0";
+        }
         throw new AssertionError("which OpenTelemetry instrumentation traces client " + client
                 + "? Add its scope name to OpenTelemetryAgentIT.scopeOf");
     }
