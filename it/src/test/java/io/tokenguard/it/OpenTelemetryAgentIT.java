@@ -345,6 +345,10 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
             // TokenGuard's own exit summary (a row per endpoint and client): one upstream call per round.
             for (String provider : List.of("eloqua", "twitter")) {
                 long rounds = Stream.of(IDENTITIES).limit(clients.size()).filter(id -> id[0].equals(provider)).count();
+                if (rounds == 0) {
+                    // A group of one client has no round for this provider, and the summary no row.
+                    continue;
+                }
                 assertThat(summaryTotal(run.stderr, provider, "requests")).as(provider).isEqualTo(REQUESTS * rounds);
                 assertThat(summaryTotal(run.stderr, provider, "upstream")).as(provider).isEqualTo(rounds);
             }
