@@ -47,15 +47,7 @@ final class EventLog {
             g.writeStringField("tokenguard", "summary");
             g.writeStringField("ts", Instant.now().toString());
             g.writeStringField("of", type);
-            g.writeStringField("endpoint", v.endpoint());
-            g.writeStringField("client", v.client());
-            g.writeStringField("httpClient", v.httpClient());
-            g.writeStringField("user", v.userHash());
-            g.writeStringField("grant", v.grant());
-            g.writeStringField("kind", v.kind());
-            if ("violation".equals(type)) {
-                g.writeStringField("action", v.action());
-            }
+            whoAndWhat(g, v, "violation".equals(type));
             g.writeNumberField("suppressed", held);
             g.writeNumberField("intervalSeconds", intervalSeconds);
             g.writeEndObject();
@@ -102,15 +94,7 @@ final class EventLog {
             g.writeStartObject();
             g.writeStringField("tokenguard", type);
             g.writeStringField("ts", Instant.now().toString());
-            g.writeStringField("endpoint", v.endpoint());
-            g.writeStringField("client", v.client());
-            g.writeStringField("httpClient", v.httpClient());
-            g.writeStringField("user", v.userHash());
-            g.writeStringField("grant", v.grant());
-            g.writeStringField("kind", v.kind());
-            if (withAction) {
-                g.writeStringField("action", v.action());
-            }
+            whoAndWhat(g, v, withAction);
             g.writeStringField("limit", v.limit());
             g.writeNumberField("retryAfterSeconds", v.retryAfterSeconds());
             g.writeNumberField("upstreamLastMinute", v.upstreamLastMinute());
@@ -119,6 +103,19 @@ final class EventLog {
             throw new IllegalStateException("cannot write event", e);
         }
         sink.accept(out.toString());
+    }
+
+    /** The fields a violation's full event and its summary share, in the events' order. */
+    private static void whoAndWhat(JsonGenerator g, Violation v, boolean withAction) throws IOException {
+        g.writeStringField("endpoint", v.endpoint());
+        g.writeStringField("client", v.client());
+        g.writeStringField("httpClient", v.httpClient());
+        g.writeStringField("user", v.userHash());
+        g.writeStringField("grant", v.grant());
+        g.writeStringField("kind", v.kind());
+        if (withAction) {
+            g.writeStringField("action", v.action());
+        }
     }
 
     void close() {
