@@ -1,5 +1,6 @@
 package io.tokenguard.agent.telemetry;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,10 @@ final class FaultReporter {
 
     /** Counts the fault; true the first time in this stage (it was logged, an event should follow). */
     boolean report(String stage, Throwable error) {
-        registry.counter("tokenguard.agent.errors", "stage", stage).increment();
+        Counter.builder("tokenguard.agent.errors").tag("stage", stage)
+                .description("Internal faults TokenGuard swallowed, by stage; each time the request went through"
+                        + " untouched")
+                .register(registry).increment();
         if (loggedStages.add(stage)) {
             StackTraceElement[] frames = error.getStackTrace();
             String where = frames.length == 0 ? "unknown frame" : frames[0].toString();

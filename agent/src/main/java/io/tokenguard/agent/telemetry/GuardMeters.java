@@ -27,6 +27,11 @@ final class GuardMeters {
     /** Summary only: the most upstream calls seen in any trailing minute, per endpoint and client. */
     static final String SUMMARY_PEAK = "tokenguard.summary.upstream.peak";
 
+    /** Prometheus's HELP line: promtool and Grafana reject or hide meters without one. */
+    private static final String REQUESTS_HELP = "Token requests the app made, by endpoint, grant, HTTP client and"
+            + " outcome (upstream: sent to the provider; cache, coalesced: answered without a call; throttled,"
+            + " delayed, cooldown: held back by a limit; would_*: what enforce mode would have done)";
+
     private final MeterRegistry registry;
     private final MeterRegistry summary;
     private final boolean userTag;
@@ -52,7 +57,8 @@ final class GuardMeters {
         Counter counter = requestCounters.get(key);
         if (counter == null) {
             Tags tags = Tags.of("endpoint", endpoint, "grant", grant, "client", httpClient, "outcome", outcome);
-            counter = registry.counter("tokenguard.requests", user != null ? tags.and("user", user) : tags);
+            counter = Counter.builder("tokenguard.requests").tags(user != null ? tags.and("user", user) : tags)
+                    .description(REQUESTS_HELP).register(registry);
             if (requestCounters.size() < MAX_REMEMBERED_COUNTERS) {
                 requestCounters.putIfAbsent(key, counter);
             }
@@ -60,10 +66,22 @@ final class GuardMeters {
         counter.increment();
     }
 
+    /**
+     * tokenguard.build.info, always 1: which version runs in which mode, so a dashboard can say so and
+     * an alert can tell "no violations" from "no agent".
+     */
+    void buildInfo(String version, String mode) {
+        Gauge.builder("tokenguard.build.info", () -> 1).tags("version", version, "mode", mode)
+                .description("TokenGuard's version and mode (enforce or observe); always 1")
+                .strongReference(true).register(registry);
+    }
+
     void upstream(String endpoint, String httpClient, int status, long durationNanos, long upstreamLastMinute) {
         Timer.builder("tokenguard.upstream.duration")
                 .tags("endpoint", endpoint, "status", Integer.toString(status))
                 .publishPercentileHistogram()
+                .description("Token requests that reached the provider, by endpoint and HTTP status, and how long"
+                        + " the provider took")
                 .register(registry)
                 .record(durationNanos, TimeUnit.NANOSECONDS);
         Timer.builder(SUMMARY_UPSTREAM)
@@ -82,12 +100,17 @@ final class GuardMeters {
 
     void violation(Violation v) {
         Tags tags = Tags.of("endpoint", v.endpoint(), "client", v.httpClient(), "kind", v.kind(), "action", v.action());
-        registry.counter("tokenguard.violations", userTag ? tags.and("user", v.subjectHash()) : tags).increment();
+        Counter.builder("tokenguard.violations").tags(userTag ? tags.and("user", v.subjectHash()) : tags)
+                .description("Token requests that broke a rule (kind) and what TokenGuard did with them (action);"
+                        + " in observe mode the action is observed")
+                .register(registry).increment();
     }
 
     void throttleDelay(String endpoint, String httpClient, long waitedNanos, boolean granted) {
         Timer.builder("tokenguard.throttle.delay")
                 .tags("endpoint", endpoint, "client", httpClient, "outcome", granted ? "delayed" : "throttled")
+                .description("Time token requests waited for the per-user limit: then sent (delayed) or refused"
+                        + " (throttled)")
                 .register(registry)
                 .record(waitedNanos, TimeUnit.NANOSECONDS);
     }

@@ -16,6 +16,7 @@ import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -65,6 +66,13 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         if (settings.otlpEndpoint() != null) {
             add(OtlpExporter.start(registry, settings.otlpEndpoint(), settings.otlpInterval()));
         }
+        meters.buildInfo(version(), settings.mode().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The agent jar's Implementation-Version; "unknown" when run from classes (tests). */
+    static String version() {
+        String v = Telemetry.class.getPackage() == null ? null : Telemetry.class.getPackage().getImplementationVersion();
+        return v == null || v.isEmpty() ? "unknown" : v;
     }
 
     /**

@@ -3,7 +3,12 @@ package io.tokenguard.agent.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tokenguard.agent.config.AgentSettings;
+import io.tokenguard.agent.config.Mode;
 import io.tokenguard.agent.guard.RequestEvent;
+import io.tokenguard.agent.guard.ThrottleDelayEvent;
+import io.tokenguard.agent.guard.TokenCacheStats;
+import io.tokenguard.agent.guard.UpstreamEvent;
+import io.tokenguard.agent.guard.Violation;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -11,7 +16,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class TelemetryPrometheusTest {
@@ -48,6 +56,73 @@ class TelemetryPrometheusTest {
             assertThat(scrape(port).statusCode()).isEqualTo(200);
             assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("HTTP-Dispatcher")
                     || t.getName().startsWith("tokenguard-prometheus")).isNotEmpty().allMatch(Thread::isDaemon);
+        }
+    }
+
+    /** Every meter the agent can register, in both modes' words: each has HELP text, and promtool accepts it all. */
+    @Test
+    void aScrapeOfEveryMeterPassesPromtoolWithHelpOnEachAndTheBuildInfo() throws Exception {
+        int port = freePort();
+        AgentSettings settings = AgentSettings.builder().metricsJmx(false).prometheusPort(port)
+                .mode(Mode.OBSERVE).build();
+        String body;
+        try (Telemetry telemetry = Telemetry.start(settings)) {
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "okhttp", "-", "would_cache"));
+            telemetry.onUpstream(new UpstreamEvent("eloqua", "okhttp", 200, 1_000_000, 1));
+            telemetry.onViolation(new Violation("eloqua", "app", "h", "password", Violation.LOCAL_LIMIT,
+                    Violation.OBSERVED, 60, "1/1m"));
+            telemetry.onThrottleDelay(new ThrottleDelayEvent("eloqua", "okhttp", 5_000_000, true));
+            telemetry.onTokenCache(new FixedCacheStats());
+            telemetry.onFault("okhttp", new IllegalStateException("x"));
+            telemetry.fleetState(() -> true);
+            telemetry.onRedisCall("get", true, 1_000);
+            telemetry.onLeaseWait("served", 1_000);
+            telemetry.onSecondLevelHit();
+            body = scrape(port).body();
+        }
+
+        assertThat(body).contains("tokenguard_build_info{mode=\"observe\",version=\"unknown\"} 1");
+        List<String> names = body.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2])
+                .collect(Collectors.toList());
+        assertThat(names).contains("tokenguard_requests_total", "tokenguard_upstream_duration_seconds",
+                "tokenguard_upstream_duration_seconds_max", "tokenguard_violations_total",
+                "tokenguard_throttle_delay_seconds", "tokenguard_cache_gets_total", "tokenguard_agent_errors_total",
+                "tokenguard_fleet_state", "tokenguard_fleet_redis_calls_seconds", "tokenguard_fleet_cache_hits_total");
+        for (String name : names) {
+            assertThat(body.lines().filter(l -> l.startsWith("# HELP " + name + " ")))
+                    .as("HELP of " + name).singleElement().satisfies(help ->
+                            assertThat(help.substring(("# HELP " + name + " ").length()).trim()).isNotEmpty());
+        }
+        Promtool.assumeInstalled();
+        Promtool.Result check = Promtool.run(Path.of("."), body, "check", "metrics");
+        assertThat(check.exitCode).as(check + "\n" + body).isZero();
+        assertThat(check.output.trim()).as(check.toString()).isEmpty();
+    }
+
+    private static final class FixedCacheStats implements TokenCacheStats {
+        @Override
+        public long size() {
+            return 1;
+        }
+
+        @Override
+        public long hits() {
+            return 3;
+        }
+
+        @Override
+        public long misses() {
+            return 1;
+        }
+
+        @Override
+        public long puts() {
+            return 1;
+        }
+
+        @Override
+        public long evictions() {
+            return 0;
         }
     }
 
