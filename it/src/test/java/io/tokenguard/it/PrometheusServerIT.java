@@ -7,6 +7,10 @@ import io.tokenguard.it.fleet.FleetJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +27,7 @@ class PrometheusServerIT extends AgainstEmulatedIdp {
     Path dir;
 
     @Test
-    void prometheusScrapesTheRunningAppAndItsQueryApiAnswersTheRequestsTheBuildAndTheTarget() throws Exception {
+    void prometheusScrapesTheRunningAppAndTheLiveVerdictFailsAtTheFirstViolationWhileItRuns() throws Exception {
         Jdk jdk = Jdk.all().get(0);
         int appPort = freePort();
         JavaProcess config = guardedApp(jdk).property("tokenguard.metrics.prometheus.port", Integer.toString(appPort))
@@ -50,9 +54,24 @@ class PrometheusServerIT extends AgainstEmulatedIdp {
                 assertThat((String) labels.get("version")).as("the agent jar's Implementation-Version")
                         .isNotEmpty().isNotEqualTo("unknown");
             });
-            assertThat(app.quit()).as(app.stderr()).isZero();
+
+            // The live verdict, for a load-test runner that fails its run without stopping the server.
+            assertThat(verdict(appPort)).contains("\"verdict\":\"pass\"").doesNotContain("reasons");
+            // alice's one initiation per minute is spent: each of these 3 is refused locally.
+            app.round("--users alice:WRONG --threads 1 --iterations 3");
+            assertThat(verdict(appPort)).contains("\"verdict\":\"fail\"",
+                    "\"reasons\":[\"eloqua: local_limit (rejected) x3\"]").doesNotContain("WRONG", "alice-pw");
+            app.quit();
             assertThat(idp.tokenCalls("eloqua", "alice")).isEqualTo(1);
         }
+    }
+
+    private static String verdict(int port) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/tokenguard/verdict")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     private static int freePort() throws IOException {

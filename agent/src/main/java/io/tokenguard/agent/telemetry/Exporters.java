@@ -1,5 +1,6 @@
 package io.tokenguard.agent.telemetry;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 final class Exporters {
     static final String JMX_DOMAIN = "tokenguard";
     static final String PROMETHEUS_PORT_KEY = "tokenguard.metrics.prometheus.port";
+    static final String VERDICT_PATH = "/tokenguard/verdict";
 
     private Exporters() {
     }
@@ -59,9 +61,9 @@ final class Exporters {
      * the daemon flag of the thread that starts it, so it is started from a daemon thread: the
      * endpoint never keeps the app's JVM alive.
      */
-    static AutoCloseable prometheus(CompositeMeterRegistry composite, String host, int port) {
+    static AutoCloseable prometheus(CompositeMeterRegistry composite, String host, int port, Verdict verdict) {
         try {
-            return startPrometheus(composite, host, port);
+            return startPrometheus(composite, host, port, verdict);
         } catch (Throwable t) {
             AgentLog.error("cannot serve " + PROMETHEUS_PORT_KEY + "=" + port + " on " + host + " ("
                     + t.getClass().getSimpleName() + "); metrics are not exported to Prometheus");
@@ -69,7 +71,8 @@ final class Exporters {
         }
     }
 
-    private static AutoCloseable startPrometheus(CompositeMeterRegistry composite, String host, int port) {
+    private static AutoCloseable startPrometheus(CompositeMeterRegistry composite, String host, int port,
+            Verdict verdict) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer server;
         try {
@@ -89,18 +92,10 @@ final class Exporters {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/metrics", exchange -> {
-            try {
-                byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            } finally {
-                exchange.close();
-            }
-        });
+        server.createContext("/metrics", exchange -> answer(exchange, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape()));
+        server.createContext(VERDICT_PATH, exchange -> answer(exchange, "application/json",
+                verdict.getReport() + "\n"));
         composite.add(registry);
         Thread starter = new Thread(server::start, "tokenguard-prometheus-start");
         starter.setDaemon(true);
@@ -116,5 +111,18 @@ final class Exporters {
             executor.shutdownNow();
             registry.close();
         };
+    }
+
+    private static void answer(HttpExchange exchange, String contentType, String text) throws IOException {
+        try {
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } finally {
+            exchange.close();
+        }
     }
 }

@@ -38,6 +38,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
     private final boolean timelineWanted;
     private final boolean jmxWanted;
     private boolean jmxStarted;
+    private final Verdict verdict;
 
     /** In-process registry only, events on stderr: for tests. */
     public Telemetry() {
@@ -49,6 +50,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.faults = new FaultReporter(registry);
         this.jmxWanted = false;
         this.timelineWanted = true;
+        this.verdict = new Verdict(summary, "enforce");
     }
 
     private Telemetry(AgentSettings settings) {
@@ -60,13 +62,15 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.faults = new FaultReporter(registry);
         this.jmxWanted = settings.metricsJmx();
         this.timelineWanted = settings.reportHtml() != null;
+        String mode = settings.mode().name().toLowerCase(Locale.ROOT);
+        this.verdict = new Verdict(summary, mode);
         if (settings.prometheusPort() > 0) {
-            add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort()));
+            add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort(), verdict));
         }
         if (settings.otlpEndpoint() != null) {
             add(OtlpExporter.start(registry, settings.otlpEndpoint(), settings.otlpInterval()));
         }
-        meters.buildInfo(version(), settings.mode().name().toLowerCase(Locale.ROOT));
+        meters.buildInfo(version(), mode);
     }
 
     /** The agent jar's Implementation-Version; "unknown" when run from classes (tests). */
@@ -88,6 +92,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         if (jmxWanted && !jmxStarted) {
             jmxStarted = true;
             add(Exporters.jmx(registry));
+            add(verdict.publish());
         }
     }
 
@@ -95,6 +100,11 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         if (exporter != null) {
             exporters.add(exporter);
         }
+    }
+
+    /** The guardrail's verdict now, as JMX and GET /tokenguard/verdict give it. */
+    public Verdict verdict() {
+        return verdict;
     }
 
     /** Where meters are recorded: every exporter sees them. */

@@ -16,10 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 class TelemetryPrometheusTest {
@@ -97,6 +100,39 @@ class TelemetryPrometheusTest {
         Promtool.Result check = Promtool.run(Path.of("."), body, "check", "metrics");
         assertThat(check.exitCode).as(check + "\n" + body).isZero();
         assertThat(check.output.trim()).as(check.toString()).isEmpty();
+    }
+
+    @Test
+    void theLiveVerdictPassesUntilAViolationThenFailsWithItsReasonOverHttpAndJmx() throws Exception {
+        int port = freePort();
+        AgentSettings settings = AgentSettings.builder().metricsJmx(true).prometheusPort(port).build();
+        try (Telemetry telemetry = Telemetry.start(settings)) {
+            telemetry.startJmx();
+            telemetry.onRequest(new RequestEvent("eloqua", "password", "okhttp", "-", "upstream"));
+            HttpResponse<String> passing = get(port, "/tokenguard/verdict");
+            assertThat(passing.statusCode()).isEqualTo(200);
+            assertThat(passing.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(passing.body()).contains("\"schema\":\"tokenguard.report/1\"", "\"verdict\":\"pass\"")
+                    .doesNotContain("reasons");
+
+            telemetry.onViolation(new Violation("eloqua", "app", "h", "password", Violation.LOCAL_LIMIT,
+                    Violation.REJECTED, 60, "1/1m"));
+
+            assertThat(get(port, "/tokenguard/verdict").body()).contains("\"verdict\":\"fail\"",
+                    "\"reasons\":[\"eloqua: local_limit (rejected) x1\"]");
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName("tokenguard:type=Verdict");
+            assertThat(jmx.getAttribute(name, "Verdict")).isEqualTo("fail");
+            assertThat((String[]) jmx.getAttribute(name, "Reasons")).containsExactly("eloqua: local_limit (rejected) x1");
+            assertThat((String) jmx.getAttribute(name, "Report")).contains("\"verdict\":\"fail\"");
+        }
+        assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(new ObjectName("tokenguard:type=Verdict")))
+                .as("unregistered on close").isFalse();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static final class FixedCacheStats implements TokenCacheStats {
