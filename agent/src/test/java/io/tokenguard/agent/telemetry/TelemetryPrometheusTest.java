@@ -62,7 +62,7 @@ class TelemetryPrometheusTest {
         }
     }
 
-    /** Every meter the agent can register, in both modes' words: each has HELP text, and promtool accepts it all. */
+    /** Every meter the agent can register: each has HELP text, and promtool accepts it all. */
     @Test
     void aScrapeOfEveryMeterPassesPromtoolWithHelpOnEachAndTheBuildInfo() throws Exception {
         int port = freePort();
@@ -70,17 +70,7 @@ class TelemetryPrometheusTest {
                 .mode(Mode.OBSERVE).build();
         String body;
         try (Telemetry telemetry = Telemetry.start(settings)) {
-            telemetry.onRequest(new RequestEvent("eloqua", "password", "okhttp", "-", "would_cache"));
-            telemetry.onUpstream(new UpstreamEvent("eloqua", "okhttp", 200, 1_000_000, 1));
-            telemetry.onViolation(new Violation("eloqua", "app", "h", "password", Violation.LOCAL_LIMIT,
-                    Violation.OBSERVED, 60, "1/1m"));
-            telemetry.onThrottleDelay(new ThrottleDelayEvent("eloqua", "okhttp", 5_000_000, true));
-            telemetry.onTokenCache(new FixedCacheStats());
-            telemetry.onFault("okhttp", new IllegalStateException("x"));
-            telemetry.fleetState(() -> true);
-            telemetry.onRedisCall("get", true, 1_000);
-            telemetry.onLeaseWait("served", 1_000);
-            telemetry.onSecondLevelHit();
+            EveryMeter.record(telemetry);
             body = scrape(port).body();
         }
 
@@ -133,33 +123,6 @@ class TelemetryPrometheusTest {
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static final class FixedCacheStats implements TokenCacheStats {
-        @Override
-        public long size() {
-            return 1;
-        }
-
-        @Override
-        public long hits() {
-            return 3;
-        }
-
-        @Override
-        public long misses() {
-            return 1;
-        }
-
-        @Override
-        public long puts() {
-            return 1;
-        }
-
-        @Override
-        public long evictions() {
-            return 0;
-        }
     }
 
     private HttpResponse<String> scrape(int port) throws IOException, InterruptedException {
