@@ -11,7 +11,6 @@ import io.tokenguard.agent.telemetry.Telemetry;
 import io.tokenguard.bootstrap.Bridge;
 import io.tokenguard.bootstrap.TestFaults;
 import java.lang.instrument.Instrumentation;
-import java.util.Locale;
 
 /** Wires the delegate into the bridge, installs the transformations and the exit summary. */
 final class AgentInstaller {
@@ -38,14 +37,14 @@ final class AgentInstaller {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(delegate, settings), "tokenguard-exit-summary"));
         AgentLog.info("guarding " + settings.catalog().rules().size() + " token endpoints in "
-                + settings.mode().name().toLowerCase() + " mode" + (attached ? " (attached at runtime)" : ""));
+                + settings.mode().tag() + " mode" + (attached ? " (attached at runtime)" : ""));
     }
 
     /** Summary table, JSON report, exporters closed; last, the opt-in guardrail's exit status. */
     private static void atExit(TokenGuardDelegate delegate, AgentSettings settings) {
         boolean failed = false;
         try {
-            String mode = settings.mode().name().toLowerCase(Locale.ROOT);
+            String mode = settings.mode().tag();
             Telemetry telemetry = delegate.telemetryIfStarted().orElse(null);
             MeterRegistry registry = telemetry == null ? null : telemetry.summaryRegistry();
             if (registry == null && settings.reportJson() == null) {

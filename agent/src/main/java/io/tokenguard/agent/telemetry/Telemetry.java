@@ -16,7 +16,6 @@ import io.tokenguard.agent.guard.UpstreamEvent;
 import io.tokenguard.agent.guard.Violation;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
@@ -62,7 +61,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.faults = new FaultReporter(registry);
         this.jmxWanted = settings.metricsJmx();
         this.timelineWanted = settings.reportHtml() != null;
-        String mode = settings.mode().name().toLowerCase(Locale.ROOT);
+        String mode = settings.mode().tag();
         this.verdict = new Verdict(summary, mode);
         if (settings.prometheusPort() > 0) {
             add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort(), verdict));
@@ -100,11 +99,6 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         if (exporter != null) {
             exporters.add(exporter);
         }
-    }
-
-    /** The guardrail's verdict now, as JMX and GET /tokenguard/verdict give it. */
-    public Verdict verdict() {
-        return verdict;
     }
 
     /** Where meters are recorded: every exporter sees them. */
