@@ -21,6 +21,18 @@ public interface GuardDelegate {
         return UrlString.isTokenEndpoint(this, absoluteUrl);
     }
 
+    /**
+     * The same question for a request target as a request line carries it, the path maybe followed by a
+     * query ({@code /oauth/token?x=1}: Vert.x's {@code RequestOptions} URI). This default cuts the path off,
+     * which allocates when there is a query; the agent's delegate first rules the common "no" out from the
+     * path region in place.
+     */
+    default boolean isTokenEndpointTarget(String scheme, String host, int port, String requestTarget) {
+        int end = UrlString.pathEnd(requestTarget, 0);
+        return isTokenEndpoint(scheme, host, port, end == requestTarget.length() ? requestTarget
+                : requestTarget.substring(0, end));
+    }
+
     /** Largest request body an adapter buffers; larger requests pass through unguarded. */
     int captureMaxBytes();
 

@@ -20,7 +20,9 @@ public enum HttpClientKind {
     /** Eclipse Jetty 12 HttpClient, blocking {@code send()} and {@code send(listener)} alike. */
     JETTY("jetty", false),
     /** Reactor Netty {@code HttpClient} (and what runs over it: Spring's WebClient with ReactorClientHttpConnector). */
-    REACTOR_NETTY("reactor-netty", false);
+    REACTOR_NETTY("reactor-netty", false),
+    /** Eclipse Vert.x {@code HttpClient} 4.5 and 5.0 (and what runs over it: its WebClient, Quarkus's OIDC client). */
+    VERTX("vertx", false);
 
     private final String tag;
     private final boolean interruptible;

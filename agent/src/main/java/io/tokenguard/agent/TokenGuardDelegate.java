@@ -60,6 +60,22 @@ final class TokenGuardDelegate implements GuardDelegate {
         }
     }
 
+    /** A target with a query: its path region rules the common "no" out in place, else the path is cut off. */
+    @Override
+    public boolean isTokenEndpointTarget(String scheme, String host, int port, String requestTarget) {
+        try {
+            int end = UrlString.pathEnd(requestTarget, 0);
+            if (end == requestTarget.length()) {
+                return match(scheme, host, port, requestTarget) != null;
+            }
+            return catalog.mayMatchPath(requestTarget, 0, end)
+                    && match(scheme, host, port, requestTarget.substring(0, end)) != null;
+        } catch (Throwable t) {
+            fault("match", t);
+            return false;
+        }
+    }
+
     private EndpointRule match(String scheme, String host, int port, String path) {
         TestFaults.fire(testFaults, TestFaults.MATCH);
         return catalog.match(scheme, host, port, path);

@@ -56,6 +56,28 @@ class UrlStringMatchTest {
         assertThat(delegate.isTokenEndpoint(url)).as(url).isEqualTo(parts);
     }
 
+    /** A request target as Vert.x keeps it (path and query): the same answer as its path alone. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://login.example.com/oauth2/v1/token",
+            "https://login.example.com/oauth2/v1/token?x=1",
+            "https://login.example.com/oauth2/v1/token/?a=b&c=d",
+            "https://login.example.com/oauth2/v1/%74oken?x=1",
+            "https://login.example.com/oauth2/v1/./token?x=1",
+            "https://login.example.com/oauth2/v1/tokens?x=1",
+            "https://login.example.com/api/orders?page=2",
+            "https://login.example.com/api/orders?next=/oauth2/v1/token",
+            "http://127.0.0.1:8080/realms/r/protocol/openid-connect/token?",
+    })
+    void aRequestTargetMatchesAsItsPath(String url) {
+        URI uri = URI.create(url);
+        String target = uri.getRawQuery() == null && !url.endsWith("?") ? uri.getRawPath()
+                : uri.getRawPath() + "?" + (uri.getRawQuery() == null ? "" : uri.getRawQuery());
+        boolean path = delegate.isTokenEndpoint(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
+        assertThat(delegate.isTokenEndpointTarget(uri.getScheme(), uri.getHost(), uri.getPort(), target))
+                .as(target).isEqualTo(path);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/oauth2/v1/token", "login.example.com/oauth2/v1/token", "", "mailto:a@b", "https:/x/token"})
     void anythingButAnAbsoluteUrlIsNot(String url) {

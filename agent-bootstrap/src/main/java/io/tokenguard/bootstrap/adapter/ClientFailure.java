@@ -13,6 +13,11 @@ public final class ClientFailure extends RuntimeException {
         super(null, clients, false, false);
     }
 
+    /** For an adapter that runs the client's own call itself (not through an exchange): what it threw, to rethrow as it was. */
+    public static ClientFailure of(RuntimeException clients) {
+        return new ClientFailure(clients);
+    }
+
     /** Throws the client's own failure, as it was; declared to return one only for {@code throw f.rethrow()}. */
     public RuntimeException rethrow() {
         Throwable cause = getCause();

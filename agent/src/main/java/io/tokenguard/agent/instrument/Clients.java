@@ -93,6 +93,15 @@ public final class Clients {
                             "responseContent")
                     .answerFirst(REACTOR_FINALIZER, "responseSingle", REACTOR_FN + "Lreactor/core/publisher/Mono;",
                             "responseSingle")
+                    .build(),
+            // Vert.x 4.5 and 5.0: HttpClientImpl.request(RequestOptions), where the raw client's future-style
+            // requests and every WebClient request meet. A token request is made unguarded, the shared Netty
+            // handler (instrument/netty) put on its connection before the app writes.
+            client("vertx", HttpClientKind.VERTX)
+                    .adapterBelowApp("io.tokenguard.agent.instrument.vertx.VertxAdapter")
+                    .sharedBelowApp("io.tokenguard.agent.instrument.netty.")
+                    .answerFirst("io/vertx/core/http/impl/HttpClientImpl", "request",
+                            "(Lio/vertx/core/http/RequestOptions;)Lio/vertx/core/Future;")
                     .build()));
 
     private Clients() {

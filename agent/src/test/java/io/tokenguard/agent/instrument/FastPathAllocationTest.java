@@ -44,6 +44,13 @@ class FastPathAllocationTest {
             return false;
         }
 
+        /** As the agent's delegate answers a target with a query: from its path region, in place. */
+        @Override
+        public boolean isTokenEndpointTarget(String scheme, String host, int port, String requestTarget) {
+            asked++;
+            return false;
+        }
+
         /** As the agent's delegate answers a URL String: from its path region, without splitting it. */
         @Override
         public boolean isTokenEndpoint(String absoluteUrl) {
@@ -202,5 +209,29 @@ class FastPathAllocationTest {
                 throw new AssertionError("guarded");
             }
         });
+    }
+
+    @Test
+    void vertx() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            Object client = vertx.createHttpClient();
+            // As an app (or WebClient) builds them: a plain path, and a query the gate reads in place.
+            io.vertx.core.http.RequestOptions post = new io.vertx.core.http.RequestOptions()
+                    .setMethod(io.vertx.core.http.HttpMethod.POST).setAbsoluteURI("http://127.0.0.1:1/api/orders");
+            io.vertx.core.http.RequestOptions get = new io.vertx.core.http.RequestOptions()
+                    .setHost("127.0.0.1").setPort(1).setURI("/api/orders?page=2&size=50");
+            io.tokenguard.agent.instrument.vertx.VertxAdapter adapter =
+                    new io.tokenguard.agent.instrument.vertx.VertxAdapter();
+            boolean[] which = new boolean[1];
+            assertAllocationFree("Vert.x HttpClientImpl.request(RequestOptions)", () -> {
+                which[0] = !which[0];
+                if (adapter.enter(client, which[0] ? post : get, null, null, null, null, null) != null) {
+                    throw new AssertionError("guarded");
+                }
+            });
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }
