@@ -7,6 +7,7 @@ import io.tokenguard.bootstrap.adapter.ClientExchange;
 import io.tokenguard.bootstrap.adapter.ClientFailure;
 import io.tokenguard.bootstrap.hook.ClientHooks;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpVersion;
@@ -26,6 +27,13 @@ import io.vertx.core.http.impl.HttpClientImpl;
  * acquired, before the app can write anything: the app's callbacks run where Vert.x runs them, on its
  * event loop, with Vert.x's own response objects. Pipelining and HTTP/2 clients pass untouched (a held
  * request would reorder their responses; HTTP/2 has no HTTP objects on the pipeline).
+ *
+ * <p>Only a request made on a Vert.x thread (an event loop or a worker: a verticle, Quarkus) is guarded.
+ * Vert.x drops response data that comes before the app's handlers for it, and an app on a thread of its
+ * own builds its chain ({@code request(o).compose(send).compose(body)}) while the response may already
+ * be coming: over a network the round trip hides that race, a cache hit answered in microseconds loses
+ * it (seen: empty bodies on 4.5, a body that never ends on 5.0). On a Vert.x thread the whole chain is
+ * built in the task that made the request, before any completion can run. Other threads pass untouched.
  */
 public final class VertxAdapter implements ClientHooks.Hook {
     /**
@@ -33,6 +41,8 @@ public final class VertxAdapter implements ClientHooks.Hook {
      * first, as it ends the bare client's (its TimeoutException, the stream reset, the connection closed).
      */
     private static final long GRACE_MILLIS = 1000;
+
+
     private static final ClientExchange.Target<RequestOptions, HttpClientImpl> TOKEN_URL = (guard, request, client) -> {
         String target = request.getURI();
         if (target == null || target.isEmpty() || target.charAt(0) != '/') {
@@ -55,7 +65,7 @@ public final class VertxAdapter implements ClientHooks.Hook {
         HttpClientImpl client = (HttpClientImpl) self;
         RequestOptions request = (RequestOptions) a0;
         GuardDelegate guard = ClientExchange.admit(HttpClientKind.VERTX, request, client, TOKEN_URL);
-        if (guard == null) {
+        if (guard == null || Vertx.currentContext() == null) {
             return null;
         }
         HttpClientOptions options = client.options();

@@ -68,7 +68,7 @@ class VertxDriver implements ClientDriver {
 
     @Override
     public Reply post(URL url, String form, int timeoutMillis, boolean guarded) throws Exception {
-        return await(request(post(url, timeoutMillis), guarded).compose(r -> r.send(Buffer.buffer(form)))
+        return onVertx(() -> request(post(url, timeoutMillis), guarded).compose(r -> r.send(Buffer.buffer(form)))
                 .compose(VertxDriver::read));
     }
 
@@ -76,7 +76,20 @@ class VertxDriver implements ClientDriver {
     public Reply get(URL url, boolean guarded) throws Exception {
         RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url.toString())
                 .setIdleTimeout(10_000);
-        return await(request(o, guarded).compose(HttpClientRequest::send).compose(VertxDriver::read));
+        return onVertx(() -> request(o, guarded).compose(HttpClientRequest::send).compose(VertxDriver::read));
+    }
+
+    /** The app's chain, made on Vert.x's event loop as a verticle makes it (the only place requests are guarded). */
+    Reply onVertx(java.util.function.Supplier<Future<Reply>> chain) throws Exception {
+        java.util.concurrent.CompletableFuture<Reply> result = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            try {
+                chain.get().onComplete(ar -> result.complete(ar.succeeded() ? ar.result() : Reply.failed(ar.cause())));
+            } catch (RuntimeException e) {
+                result.complete(Reply.failed(e));
+            }
+        });
+        return result.get(BOUND_SECONDS, TimeUnit.SECONDS);
     }
 
     static Future<Reply> read(HttpClientResponse res) {
