@@ -70,6 +70,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
     private final String url;
     private final long timeoutMillis;
     private final Object[] credentialSources;
+    private final long bodyWaitCapMillis;
 
     private ChannelHandlerContext ctx;
     private State state = State.HOLD;
@@ -88,6 +89,17 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
      */
     public TokenExchangeHandler(HttpClientKind client, GuardDelegate guard, String url, long timeoutMillis,
                                 Object... credentialSources) {
+        this(client, guard, url, timeoutMillis, 0, credentialSources);
+    }
+
+    /**
+     * @param bodyWaitCapMillis at most this long after its head is the call's own response held for the
+     *                          guard (0: the guard's own bound). A library whose response timer runs from the
+     *                          request and stops at the head it sees (Vert.x) must see the head within it.
+     */
+    public TokenExchangeHandler(HttpClientKind client, GuardDelegate guard, String url, long timeoutMillis,
+                                long bodyWaitCapMillis, Object... credentialSources) {
+        this.bodyWaitCapMillis = bodyWaitCapMillis;
         this.kind = client;
         this.delegate = guard;
         this.url = url;
@@ -521,7 +533,8 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
 
         Capture(BodyBounds bounds) {
             this.limit = bounds.limit();
-            this.waitMillis = bounds.waitMillis();
+            this.waitMillis = bodyWaitCapMillis > 0 ? Math.min(bounds.waitMillis(), bodyWaitCapMillis)
+                    : bounds.waitMillis();
         }
 
         boolean reading() {

@@ -73,8 +73,11 @@ public final class VertxAdapter implements ClientHooks.Hook {
             return null;
         }
         long timeout = VertxUrl.timeoutMillis(request);
+        // Vert.x's timer runs from the request and stops at the head it sees: the call's own head reaches it
+        // within half of it, whatever of the body has come by then streaming on.
         VertxTokenHook hook = new VertxTokenHook(guard, VertxUrl.of(request, options),
-                timeout == 0 ? 0 : timeout + GRACE_MILLIS, VertxCredentials.sources(request, options));
+                timeout == 0 ? 0 : timeout + GRACE_MILLIS, timeout == 0 ? 0 : Math.max(1, timeout / 2),
+                VertxCredentials.sources(request, options));
         return requestUnguarded(client, request).map(hook);
     }
 

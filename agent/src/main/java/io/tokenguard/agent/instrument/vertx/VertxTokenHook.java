@@ -27,9 +27,16 @@ final class VertxTokenHook implements Function<HttpClientRequest, HttpClientRequ
     private final GuardDelegate guard;
     private final String url;
     private final long timeoutMillis;
+    private final long bodyWaitMillis;
     private final Object[] credentialSources;
 
-    VertxTokenHook(GuardDelegate guard, String url, long timeoutMillis, Object[] credentialSources) {
+    /**
+     * @param timeoutMillis     how long the guard lets a waiting request wait (0: no limit)
+     * @param bodyWaitMillis    how long after its head the call's own response may be held (0: the guard's bound)
+     */
+    VertxTokenHook(GuardDelegate guard, String url, long timeoutMillis, long bodyWaitMillis,
+                   Object[] credentialSources) {
+        this.bodyWaitMillis = bodyWaitMillis;
         this.guard = guard;
         this.url = url;
         this.timeoutMillis = timeoutMillis;
@@ -53,7 +60,7 @@ final class VertxTokenHook implements Function<HttpClientRequest, HttpClientRequ
                 pipeline.remove(TokenExchangeHandler.NAME);
             }
             pipeline.addBefore(VERTX_HANDLER, TokenExchangeHandler.NAME, new TokenExchangeHandler(HttpClientKind.VERTX,
-                    guard, url, timeoutMillis, credentialSources));
+                    guard, url, timeoutMillis, bodyWaitMillis, credentialSources));
         } catch (Throwable t) {
             Bridge.fault(HttpClientKind.VERTX.tag(), t);
         }
