@@ -45,7 +45,9 @@ public final class Client {
                 new Client("jetty", "jetty-12.1.14"), new Client("jetty-async", "jetty-12.1.14"),
                 new Client("reactor-netty", "reactor-netty-1.2.16"), new Client("reactor-netty", "reactor-netty-1.3.7"),
                 new Client("reactor-netty-webclient", "webflux-6.2.19"),
-                new Client("reactor-netty-webclient", "webflux-7.0.10"));
+                new Client("reactor-netty-webclient", "webflux-7.0.10"),
+                new Client("vertx", "vertx-4.5.27"), new Client("vertx-webclient", "vertx-4.5.27"),
+                new Client("vertx", "vertx-5.0.7"), new Client("vertx-webclient", "vertx-5.0.7"));
     }
 
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */

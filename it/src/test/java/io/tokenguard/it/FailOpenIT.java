@@ -23,13 +23,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * switch) every check of that stage throws, alternately a RuntimeException and a LinkageError. One
  * child JVM per stage and JDK (the build's and Temurin 25) runs the same careless workload once per
  * adapter (HttpURLConnection, java.net.http send and sendAsync, OkHttp execute and enqueue, Apache 4,
- * Apache 5 classic and async, Jetty 12: one round each), and must see what a run without the agent on that JDK sees, round by
+ * Apache 5 classic and async, Jetty 12, Reactor Netty, Vert.x: one round each), and must see what a run without the agent on that JDK sees, round by
  * round: the same statuses and the same calls at the IdP. Each stage's fault is counted (report and exit summary) and logged once.
  */
 class FailOpenIT extends AgainstEmulatedIdp {
     /** One round per adapter; the order is the table's. */
     static final List<String> ADAPTERS = List.of("urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async",
-            "apache4", "apache5", "apache5-async", "jetty", "reactor-netty");
+            "apache4", "apache5", "apache5-async", "jetty", "reactor-netty", "vertx");
     private static final String[] USERS = {"alice", "bob"};
     private static final int ITERATIONS = 3;
     /** Token requests of a run: users x iterations x rounds. */
@@ -45,7 +45,7 @@ class FailOpenIT extends AgainstEmulatedIdp {
     private static JavaProcess app(JavaProcess process) throws IOException {
         return process.libraries(Client.jars("okhttp-4.12.0")).libraries(Client.jars("httpclient-4.5.14"))
                 .libraries(Client.jars("httpclient5-5.6.5")).libraries(Client.jars("jetty-12.1.14"))
-                .libraries(Client.jars("reactor-netty-1.3.7"))
+                .libraries(Client.jars("reactor-netty-1.3.7")).libraries(Client.jars("vertx-5.0.7"))
                 .args("--idp", idp.baseUrl(), "--provider", "eloqua", "--users", String.join(",", USERS),
                         "--threads", "1", "--iterations", Integer.toString(ITERATIONS),
                         "--client", String.join(",", ADAPTERS));
@@ -134,7 +134,7 @@ class FailOpenIT extends AgainstEmulatedIdp {
             // Accept and URL-derived Host are no identity) add nothing of their own: their requests are the first round's.
             String adapter = ADAPTERS.get(round);
             boolean sameIdentity = adapter.startsWith("urlconnection") || adapter.startsWith("jdkhttp")
-                    || adapter.equals("reactor-netty");
+                    || adapter.equals("reactor-netty") || adapter.equals("vertx");
             limited += sameIdentity ? 0 : USERS.length * ITERATIONS;
             for (String user : USERS) {
                 SampleResult.Row row = run.sample().row(round, "eloqua", user);

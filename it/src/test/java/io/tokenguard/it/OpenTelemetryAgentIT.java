@@ -133,6 +133,10 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
             if (lib != null && !lib.equals(library) && family(lib).equals(family(library))) {
                 return false;
             }
+            if (lib != null && nettyLine(lib) != null && nettyLine(library) != null
+                    && !nettyLine(lib).equals(nettyLine(library))) {
+                return false;
+            }
         }
         return true;
     }
@@ -140,6 +144,17 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
     /** okhttp-4.12.0 to okhttp, httpclient5-5.6.5 to httpclient5. */
     private static String family(String library) {
         return library.substring(0, library.lastIndexOf('-'));
+    }
+
+    /** The Netty line a library set brings (one per class path), or null for one without Netty. */
+    private static String nettyLine(String library) {
+        if (library.startsWith("reactor-netty-1.3") || library.startsWith("webflux-7") || library.startsWith("vertx-5")) {
+            return "4.2";
+        }
+        if (library.startsWith("reactor-netty") || library.startsWith("webflux") || library.startsWith("vertx-4")) {
+            return "4.1";
+        }
+        return null;
     }
 
     /** The OpenTelemetry instrumentation (its scope name) that traces this client's requests. */
@@ -162,6 +177,10 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
         }
         if (o.startsWith("jetty")) {
             return "io.opentelemetry.jetty-httpclient-12.0";
+        }
+        if (o.startsWith("vertx")) {
+            return client.library().startsWith("vertx-4") ? "io.opentelemetry.vertx-http-client-4.0"
+                    : "io.opentelemetry.vertx-http-client-5.0";
         }
         if (o.equals("reactor-netty-webclient")) {
             return "io.opentelemetry.spring-webflux-5.0";

@@ -21,8 +21,8 @@ final class AppOptions {
             "         [--attach-agent JAR[=ARGS]]   (after round 1; with -Djdk.attach.allowAttachSelf=true)",
             "         [--use-libraries]             (first use the app's own Byte Buddy, Caffeine, Jackson, Micrometer)",
             "         [--client urlconnection|jdkhttp|jdkhttp-async|okhttp|okhttp-async|apache4|apache4-handler|apache5|apache5-handler",
-            "                  |apache5-async|apache5-async-producer|jetty|jetty-async|reactor-netty|reactor-netty-webclient]   (a comma list: one round per",
-            "                                        client, in that order)",
+            "                  |apache5-async|apache5-async-producer|jetty|jetty-async|reactor-netty|reactor-netty-webclient|vertx|vertx-webclient]",
+            "                                        (a comma list: one round per client, in that order)",
             "       java -jar sample-app.jar --probe '[METHOD ]URL[ BODY]' ... [--method GET|POST] [--body TEXT]",
             "         [--client ...] [--idp URL ...]   (--probe repeats; with --idp the workload runs after the probes)",
             "       java -jar sample-app.jar fleet [--jvms N] [--agent JAR] [--no-fleet] [workload options]",
@@ -31,11 +31,12 @@ final class AppOptions {
     /**
      * okhttp* needs OkHttp (3.x, 4.x or 5.x), apache4* HttpClient 4.5, apache5* HttpClient 5.x, jetty* Jetty 12's
      * HttpClient (and Java 17), reactor-netty Reactor Netty 1.2 or 1.3, reactor-netty-webclient also Spring
-     * WebFlux 6.2 or 7.0 (and Java 17) on the class path.
+     * WebFlux 6.2 or 7.0 (and Java 17), vertx Vert.x 4.5 or 5.0's vertx-core, vertx-webclient also its
+     * vertx-web-client on the class path.
      */
     static final String[] CLIENTS = {"urlconnection", "jdkhttp", "jdkhttp-async", "okhttp", "okhttp-async", "apache4",
         "apache4-handler", "apache5", "apache5-handler", "apache5-async", "apache5-async-producer", "jetty",
-        "jetty-async", "reactor-netty", "reactor-netty-webclient"};
+        "jetty-async", "reactor-netty", "reactor-netty-webclient", "vertx", "vertx-webclient"};
 
     String idp;
     List<String> providers = List.of("eloqua", "twitter");

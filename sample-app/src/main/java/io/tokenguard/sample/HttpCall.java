@@ -35,7 +35,7 @@ final class HttpCall {
         }
     }
 
-    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer, jetty, jetty-async, reactor-netty, reactor-netty-webclient. */
+    /** Which HTTP client the app uses: urlconnection (default), jdkhttp, jdkhttp-async, okhttp, okhttp-async, apache4, apache4-handler, apache5, apache5-handler, apache5-async, apache5-async-producer, jetty, jetty-async, reactor-netty, reactor-netty-webclient, vertx, vertx-webclient. */
     static volatile String client = "urlconnection";
 
     private HttpCall() {
@@ -47,6 +47,7 @@ final class HttpCall {
      */
     static String libraryLoader() {
         String library = client.startsWith("reactor-netty") ? "reactor.netty.http.client.HttpClient"
+                : client.startsWith("vertx") ? "io.vertx.core.http.HttpClient"
                 : client.startsWith("jetty") ? "org.eclipse.jetty.client.HttpClient"
                 : client.startsWith("apache5-async")
                 ? "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient"
@@ -71,6 +72,9 @@ final class HttpCall {
 
     static Response send(String method, String url, Map<String, String> headers, String body)
             throws IOException {
+        if (client.startsWith("vertx")) {
+            return VertxCall.send("vertx-webclient".equals(client), method, url, headers, body);
+        }
         if ("reactor-netty-webclient".equals(client)) {
             return WebClientCall.send(method, url, headers, body);
         }

@@ -34,7 +34,7 @@ public final class HostileCases {
      * selection (below); each library client the answers and a few requests, under ids prefixed with its name.
      */
     private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5",
-            "apache5-async", "jetty", "reactor-netty");
+            "apache5-async", "jetty", "reactor-netty", "vertx");
 
     /** The clients the corpus has cases for, by registered name (a variant such as jdkhttp-stream counts for jdkhttp). */
     public static java.util.Set<String> clients() {
@@ -54,7 +54,8 @@ public final class HostileCases {
         responses("urlconnection", "", all);
         requests("urlconnection", all);
         jdkHttp(all);
-        for (String library : List.of("okhttp", "apache4", "apache5", "apache5-async", "jetty", "reactor-netty")) {
+        for (String library : List.of("okhttp", "apache4", "apache5", "apache5-async", "jetty", "reactor-netty",
+                "vertx")) {
             responses(library, library + "-", all);
             libraryRequests(library, all);
         }
@@ -65,11 +66,12 @@ public final class HostileCases {
      * Whether a gzip answer reaches this client's hook already inflated: the client asked for it and
      * inflates below the hook (OkHttp's bridge interceptor, Apache classic's content-decoding exec, and
      * from 5.6 on Apache async's, which keeps the Content-Encoding header), so the app, bare or guarded,
-     * reads a plain token, which is then cached. HttpURLConnection hands the app the gzip bytes, and so does
-     * Reactor Netty as it comes (it inflates only with {@code compress(true)}).
+     * reads a plain token, which is then cached. HttpURLConnection hands the app the gzip bytes, and so do
+     * Reactor Netty as it comes (it inflates only with {@code compress(true)}) and Vert.x (only with
+     * {@code setDecompressionSupported(true)}).
      */
     private static boolean inflatesBelowTheHook(String client) {
-        return !client.equals("urlconnection") && !client.equals("reactor-netty");
+        return !client.equals("urlconnection") && !client.equals("reactor-netty") && !client.equals("vertx");
     }
 
     private static Request form(String body) {

@@ -99,7 +99,7 @@ class HostileInputIT {
         // The library clients of the corpus (LibraryClients) beside the runner, on the class path.
         StringBuilder path = new StringBuilder(testClasses.toString());
         for (String library : List.of("okhttp-4.12.0", "httpclient-4.5.14", "httpclient5-5.6.5", "jetty-12.1.14",
-                "reactor-netty-1.3.7")) {
+                "reactor-netty-1.3.7", "vertx-5.0.7")) {
             for (Path jar : Client.jars(library)) {
                 path.append(java.io.File.pathSeparatorChar).append(jar);
             }

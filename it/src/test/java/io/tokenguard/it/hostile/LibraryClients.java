@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The app side of the corpus for the library clients (OkHttp, Apache HttpClient 4.5, 5 classic and 5
- * async, Jetty 12, Reactor Netty), as a careless app uses them: one client object each for the whole run (so the guard may
+ * async, Jetty 12, Reactor Netty, Vert.x), as a careless app uses them: one client object each for the whole run (so the guard may
  * share answers between its requests), the case's timeout on every request, automatic retries off (so
  * a 429 with Retry-After reaches the app at once, with or without the agent). Names only API that
  * every version of the matrix keeps; the child JVM gets OkHttp 4.12.0, HttpClient 4.5.14 and 5.6.5, Jetty 12.1.14,
- * Reactor Netty 1.3.7.
+ * Reactor Netty 1.3.7 and Vert.x 5.0.7 (one Netty line, 4.2, for both).
  */
 final class LibraryClients implements AutoCloseable {
     private final okhttp3.OkHttpClient okhttp = new okhttp3.OkHttpClient.Builder()
@@ -34,6 +34,19 @@ final class LibraryClients implements AutoCloseable {
             reactor.netty.resources.LoopResources.create("hostile-reactor", 2, true);
     private final reactor.netty.http.client.HttpClient reactorNetty = reactor.netty.http.client.HttpClient
             .create(reactor.netty.resources.ConnectionProvider.create("hostile-reactor", 16)).runOn(reactorLoops);
+
+    /** Vert.x's raw HttpClient as it comes (no decompression), on its own event loops; the caller waits on the future. */
+    private final io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    private final io.vertx.core.http.HttpClient vertxHttp = vertxClient(vertx);
+
+    /** createHttpClient returns HttpClient in 4.5 and HttpClientAgent in 5.0 (another method to the JVM). */
+    private static io.vertx.core.http.HttpClient vertxClient(io.vertx.core.Vertx vertx) {
+        try {
+            return (io.vertx.core.http.HttpClient) io.vertx.core.Vertx.class.getMethod("createHttpClient").invoke(vertx);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     LibraryClients() throws Exception {
         apache5Async.start();
@@ -65,6 +78,9 @@ final class LibraryClients implements AutoCloseable {
                     break;
                 case "reactor-netty":
                     reactorNetty(url, r, timeoutMillis, o);
+                    break;
+                case "vertx":
+                    vertx(url, r, timeoutMillis, o);
                     break;
                 default:
                     throw new IllegalArgumentException("no such client in the corpus: " + client);
@@ -263,8 +279,50 @@ final class LibraryClients implements AutoCloseable {
         }
     }
 
+    /**
+     * Vert.x: request(options), send, then the head and the whole body, as a future-style app reads them,
+     * the chain made on Vert.x's event loop (where Vert.x requests are guarded).
+     */
+    private void vertx(String url, Request r, int timeoutMillis, HostileRunner.Outcome o) throws Exception {
+        java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> vertxChain(url, r, timeoutMillis, o).onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(ar.result().getBytes());
+            } else {
+                result.completeExceptionally(ar.cause());
+            }
+        }));
+        // Vert.x's idle timer ends with the response's head: a body that stalls is waited for as a careless
+        // app waits, for the case's timeout (and a little), the same with and without the agent.
+        byte[] bytes = result.get(timeoutMillis + 1500L, TimeUnit.MILLISECONDS);
+        synchronized (o) {
+            o.body(bytes);
+        }
+    }
+
+    private io.vertx.core.Future<io.vertx.core.buffer.Buffer> vertxChain(String url, Request r, int timeoutMillis,
+                                                                          HostileRunner.Outcome o) {
+        io.vertx.core.http.RequestOptions options = new io.vertx.core.http.RequestOptions()
+                .setMethod(io.vertx.core.http.HttpMethod.valueOf(r.method())).setAbsoluteURI(url)
+                .setIdleTimeout(timeoutMillis);
+        if (r.contentType() != null) {
+            options.putHeader("Content-Type", r.contentType());
+        }
+        return vertxHttp.request(options)
+                .compose(req -> r.body() == null ? req.send() : req.send(io.vertx.core.buffer.Buffer.buffer(r.body())))
+                .compose(response -> {
+                    synchronized (o) {
+                        o.head(response.statusCode(), response.getHeader("Content-Type"),
+                                response.getHeader("Content-Encoding"), response.getHeader("X-TokenGuard"));
+                        o.step = "body";
+                    }
+                    return response.body();
+                });
+    }
+
     @Override
     public void close() throws IOException {
+        vertx.close();
         reactorLoops.disposeLater().block(java.time.Duration.ofSeconds(10));
         okhttp.dispatcher().executorService().shutdown();
         okhttp.connectionPool().evictAll();
