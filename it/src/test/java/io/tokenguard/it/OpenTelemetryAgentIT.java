@@ -286,6 +286,10 @@ class OpenTelemetryAgentIT extends AgainstEmulatedIdp {
                         .property("otel.bsp.schedule.delay", "200")
                         // Debug logging is where the agent reports a failed transformation or advice.
                         .property("otel.javaagent.debug", "true")
+                        // One Vert.x connection: each request is handed it from within the response before,
+                        // so a context the response ran under (a token span TokenGuard's answer carried)
+                        // would show in the next request's span, or drop it (a client span in a client span).
+                        .property("sample.vertx.poolSize", "1")
                         // C1 only: the same classes and agents at well under half the CPU (start-up is most of a run).
                         .jvmOption("-XX:TieredStopAtLevel=1");
                 for (String library : libraries) {

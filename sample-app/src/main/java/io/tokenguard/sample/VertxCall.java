@@ -31,6 +31,11 @@ import java.util.concurrent.TimeoutException;
 final class VertxCall {
     private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private static final int IDLE_TIMEOUT_MILLIS = 15_000;
+    /**
+     * Connections per server; {@code -Dsample.vertx.poolSize=1} makes every request wait for the one
+     * connection, handed over from within the response before it (where a tracing agent's context shows).
+     */
+    private static final int POOL_SIZE = Integer.getInteger("sample.vertx.poolSize", 64);
     private static final HttpClient HTTP = httpClient();
     /** Over the same pooled client (WebClientOptions' pool size is gone in 5.0). */
     private static final WebClient WEB = WebClient.wrap(HTTP);
@@ -45,7 +50,7 @@ final class VertxCall {
     private static HttpClient httpClient() {
         try {
             return (HttpClient) Vertx.class.getMethod("createHttpClient", HttpClientOptions.class, PoolOptions.class)
-                    .invoke(VERTX, new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
+                    .invoke(VERTX, new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(POOL_SIZE));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

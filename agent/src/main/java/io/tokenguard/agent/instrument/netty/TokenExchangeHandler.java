@@ -159,7 +159,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
         if (msg instanceof LastHttpContent) {
             state = State.DECIDE;
             // Never inside the library's own write: it goes on with its send before the guard is asked.
-            ctx.executor().execute(this::decide);
+            later(this::decide);
         }
     }
 
@@ -313,8 +313,13 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
         if (ctx.executor().inEventLoop()) {
             task.run();
         } else {
-            ctx.executor().execute(task);
+            later(task);
         }
+    }
+
+    /** Runs the task on the loop after what it is doing, under no tracing context of the caller's. */
+    private void later(Runnable task) {
+        LoopHandOff.execute(ctx.executor(), task);
     }
 
     /** The response to fire for an answer: the head, then its whole body as last content. */
@@ -452,7 +457,7 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
             boolean mine = own != null && own.whole() && own.wholeBody == answer.body();
             Object[] messages = mine ? null : response(answer);
             // Always later, never inline: the library's own state moves on first.
-            ctx.executor().execute(() -> {
+            later(() -> {
                 if ((state != State.DECIDE && state != State.CAPTURE) || !ctx.channel().isActive()) {
                     if (messages != null) {
                         ReferenceCountUtil.safeRelease(messages[1]);
