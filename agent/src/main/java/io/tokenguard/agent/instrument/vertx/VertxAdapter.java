@@ -42,7 +42,6 @@ public final class VertxAdapter implements ClientHooks.Hook {
      */
     private static final long GRACE_MILLIS = 1000;
 
-
     private static final ClientExchange.Target<RequestOptions, HttpClientImpl> TOKEN_URL = (guard, request, client) -> {
         String target = request.getURI();
         if (target == null || target.isEmpty() || target.charAt(0) != '/') {
