@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -48,6 +51,18 @@ public final class Client {
                 new Client("reactor-netty-webclient", "webflux-7.0.10"),
                 new Client("vertx", "vertx-4.5.27"), new Client("vertx-webclient", "vertx-4.5.27"),
                 new Client("vertx", "vertx-5.0.7"), new Client("vertx-webclient", "vertx-5.0.7"));
+    }
+
+    /**
+     * Of each client option, the one with the newest library (the matrix lists versions oldest first),
+     * and every client of the JDK's own.
+     */
+    static List<Client> newestOfEach(List<Client> clients) {
+        Map<String, Client> newest = new LinkedHashMap<>();
+        for (Client c : clients) {
+            newest.put(c.option, c);
+        }
+        return new ArrayList<>(newest.values());
     }
 
     /** One client of the matrix by its option and library, e.g. ("okhttp", "okhttp-4.12.0"). */
