@@ -13,7 +13,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * the token request's CLIENT span is current, and fires the answer inbound from that turn. Under that
  * span the answer made it the parent of everything the app did in its callbacks, and OpenTelemetry
  * drops a client span opened inside another: a Vert.x request handed the pooled connection from within
- * the answer went untraced. Netty's own reads run under no context, and so do tasks queued from here.
+ * the answer went untraced. Netty's own reads run under no context, and so do tasks queued from here,
+ * and what they queue in turn. A task queued here runs after whatever the loop queues meanwhile: only for
+ * tasks whose place among the loop's own does not matter.
  *
  * <p>One daemon thread, created on first use (apps without a guarded Netty client never see it), and a
  * plain queue, which no agent instruments. Tasks of one caller reach the loop in the order given.

@@ -313,11 +313,18 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
         if (ctx.executor().inEventLoop()) {
             task.run();
         } else {
-            later(task);
+            ctx.executor().execute(task);
         }
     }
 
-    /** Runs the task on the loop after what it is doing, under no tracing context of the caller's. */
+    /**
+     * Queues the guard's turn on the loop, after what it is doing, under no tracing context of the caller's:
+     * it is queued from inside the library's write, where the token request's span is current, and the
+     * answer it fires would carry that span into the app's callbacks (see {@link LoopHandOff}). Only this
+     * one: every other task here is queued from the loop's own turns (the guard's, a read), which run under
+     * none, and must keep its place among what the loop queues itself; handed over, a completion ran after
+     * tasks queued after it, and with servers that close after each answer the app's response was lost.
+     */
     private void later(Runnable task) {
         LoopHandOff.execute(ctx.executor(), task);
     }
@@ -457,17 +464,21 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
             boolean mine = own != null && own.whole() && own.wholeBody == answer.body();
             Object[] messages = mine ? null : response(answer);
             // Always later, never inline: the library's own state moves on first.
-            later(() -> {
-                if ((state != State.DECIDE && state != State.CAPTURE) || !ctx.channel().isActive()) {
+            ctx.executor().execute(() -> {
+                if (state != State.DECIDE && state != State.CAPTURE) {
                     if (messages != null) {
                         ReferenceCountUtil.safeRelease(messages[1]);
                     }
                     return;
                 }
+                // A connection that closed meanwhile (a server that closes after each answer) still gets the
+                // answer first: the library has not seen the close yet (the capture holds it), as a response
+                // read before a FIN reaches it before channelInactive.
                 state = State.DONE;
                 if (mine) {
                     capture.refire();
                 } else {
+                    List<Runnable> after = capture == null ? List.of() : capture.takeEvents();
                     release();
                     if (closeAfter) {
                         // The rest of our own response is still due on this connection: Reactor must not reuse it.
@@ -476,8 +487,9 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
                     ctx.fireChannelRead(messages[0]);
                     ctx.fireChannelRead(messages[1]);
                     ctx.fireChannelReadComplete();
+                    after.forEach(Runnable::run);
                 }
-                if (closeAfter) {
+                if (closeAfter && ctx.channel().isActive()) {
                     ctx.close();
                 }
             });
@@ -620,6 +632,13 @@ public final class TokenExchangeHandler extends ChannelDuplexHandler {
                 failure = cause;
                 answer.completeExceptionally(failure);
             }
+        }
+
+        /** The events that followed what arrived (a close, an exception), for whoever answers instead. */
+        List<Runnable> takeEvents() {
+            List<Runnable> e = new ArrayList<>(events);
+            events.clear();
+            return e;
         }
 
         /** Re-fires what arrived, as it arrived, then the events that followed it. */
