@@ -153,7 +153,13 @@ public final class JavaProcess {
                 }
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command);
+                // What it was doing (its threads, from the JDK's jcmd) and what it had printed.
+                String threads = threadDump(process);
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("child JVM did not finish in " + TIMEOUT_SECONDS + " s: " + command
+                        + "\n--- stdout, last part ---\n" + tail(out) + "\n--- stderr, last part ---\n" + tail(err)
+                        + "\n--- its threads ---\n" + threads);
             }
             return new Result(process.exitValue(), out.join(), err.join());
         } finally {
@@ -200,6 +206,31 @@ public final class JavaProcess {
         }
         command.addAll(appArgs);
         return command;
+    }
+
+    private String threadDump(Process process) {
+        Path jcmd = jdk.javaExecutable().resolveSibling("jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            CompletableFuture<String> text = drain(dump.getInputStream());
+            if (!dump.waitFor(20, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+            String threads = text.get(10, TimeUnit.SECONDS);
+            return threads.length() <= 60_000 ? threads : threads.substring(0, 60_000);
+        } catch (Exception e) {
+            return "(no thread dump: " + e + ")";
+        }
+    }
+
+    private static String tail(CompletableFuture<String> text) {
+        try {
+            String s = text.get(10, TimeUnit.SECONDS);
+            return s.length() <= 20_000 ? s : s.substring(s.length() - 20_000);
+        } catch (Exception e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static CompletableFuture<String> drain(InputStream in) {
