@@ -3,7 +3,12 @@ package io.tokenguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -53,13 +59,21 @@ class ExportersIT extends AgainstEmulatedIdp {
             });
 
             await().atMost(Duration.ofSeconds(60)).until(() -> app.isDone() || collector.pushes().stream()
-                    .anyMatch(p -> p.body.contains("tokenguard.requests")));
+                    .anyMatch(p -> requests(p).isPresent()));
             JavaProcess.Result run = app.get(120, TimeUnit.SECONDS);
 
             List<LocalCollector.Push> withRequests = collector.pushes().stream()
-                    .filter(p -> p.body.contains("tokenguard.requests")).collect(Collectors.toList());
+                    .filter(p -> requests(p).isPresent()).collect(Collectors.toList());
             assertThat(withRequests).as(run.toString()).isNotEmpty();
             assertThat(withRequests).allSatisfy(p -> assertThat(p.path).isEqualTo("/v1/metrics"));
+            // The last push has the run's 40 requests, as counts by endpoint and outcome.
+            Metric last = requests(withRequests.get(withRequests.size() - 1)).orElseThrow();
+            assertThat(last.getSum().getIsMonotonic()).isTrue();
+            double eloqua = last.getSum().getDataPointsList().stream()
+                    .filter(d -> d.getAttributesList().stream().anyMatch(
+                            kv -> kv.getKey().equals("endpoint") && kv.getValue().getStringValue().equals("eloqua")))
+                    .mapToDouble(NumberDataPoint::getAsDouble).sum();
+            assertThat(eloqua).as(run.toString()).isEqualTo(40.0);
             assertThat(withRequests).as("a push before the app ended, not just the one at exit")
                     .anyMatch(p -> p.appStillRunning);
             assertThat(run.exitCode).as(run.toString()).isZero();
@@ -114,5 +128,17 @@ class ExportersIT extends AgainstEmulatedIdp {
         assertThat(matching).as(run.toString()).hasSize(1);
         String line = matching.get(0);
         return (long) Double.parseDouble(line.substring(line.lastIndexOf("Count=") + "Count=".length()));
+    }
+
+    /** The push's tokenguard.requests metric, decoded with OpenTelemetry's own protobuf classes. */
+    private static Optional<Metric> requests(LocalCollector.Push push) {
+        try {
+            return ExportMetricsServiceRequest.parseFrom(push.body.getBytes(StandardCharsets.ISO_8859_1))
+                    .getResourceMetricsList().stream().flatMap(r -> r.getScopeMetricsList().stream())
+                    .flatMap(sm -> sm.getMetricsList().stream())
+                    .filter(m -> m.getName().equals("tokenguard.requests")).findFirst();
+        } catch (InvalidProtocolBufferException e) {
+            throw new AssertionError("a push to " + push.path + " that is no ExportMetricsServiceRequest", e);
+        }
     }
 }
