@@ -37,7 +37,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class BenchMain {
     private static final List<String> CLIENTS = List.of("urlconnection", "jdkhttp", "okhttp", "apache4", "apache5",
-            "jetty");
+            "jetty", "reactor-netty", "vertx");
 
     private final Settings settings;
     private final Report report;

@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class CacheHitBench {
     static final String CONSUMER = "sample-consumer";
 
-    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5", "jetty"})
+    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5", "jetty", "reactor-netty", "vertx"})
     public String client;
 
     private EmulatedIdp idp;

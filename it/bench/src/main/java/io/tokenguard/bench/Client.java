@@ -27,6 +27,10 @@ interface Client extends AutoCloseable {
                 return new Apache5Client();
             case "jetty":
                 return new JettyBenchClient();
+            case "reactor-netty":
+                return new ReactorNettyBenchClient();
+            case "vertx":
+                return new VertxBenchClient();
             default:
                 throw new IllegalArgumentException("unknown client " + name);
         }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class NonTokenRequestBench {
-    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5", "jetty"})
+    @Param({"urlconnection", "jdkhttp", "okhttp", "apache4", "apache5", "jetty", "reactor-netty", "vertx"})
     public String client;
 
     private LocalServer server;
