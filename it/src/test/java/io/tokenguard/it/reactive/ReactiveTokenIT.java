@@ -2,14 +2,10 @@ package io.tokenguard.it.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenguard.it.Client;
 import io.tokenguard.it.JavaProcess;
 import io.tokenguard.it.Jdk;
 import io.tokenguard.sample.idp.EmulatedIdp;
 import io.tokenguard.sample.idp.IdpOptions;
-import java.io.File;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -64,20 +60,10 @@ class ReactiveTokenIT {
     }
 
     private String run(Jdk jdk, String set, String name) throws Exception {
-        StringBuilder cp = new StringBuilder(Paths.get(
-                ReactiveTokenRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        for (Path jar : Client.jars(set)) {
-            cp.append(File.pathSeparatorChar).append(jar);
-        }
-        JavaProcess.Result run = JavaProcess.on(jdk).main(ReactiveTokenRunner.class.getName(), cp.toString())
+        JavaProcess.Result run = RunnerJvm.of(jdk, ReactiveTokenRunner.class, set)
                 .withAgent().guardingLoopbackIdp().args(idp.baseUrl(), name, Integer.toString(N)).run();
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.stderr).as(run.toString()).doesNotContain("internal fault", "could not instrument");
-        for (String line : run.stdout.split("\n")) {
-            if (line.startsWith("case ")) {
-                return line.trim();
-            }
-        }
-        throw new AssertionError("no case line: " + run);
+        return RunnerJvm.caseLine(run);
     }
 }

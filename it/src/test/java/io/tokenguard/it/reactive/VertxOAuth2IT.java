@@ -2,14 +2,10 @@ package io.tokenguard.it.reactive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tokenguard.it.Client;
 import io.tokenguard.it.JavaProcess;
 import io.tokenguard.it.Jdk;
 import io.tokenguard.sample.idp.EmulatedIdp;
 import io.tokenguard.sample.idp.IdpOptions;
-import java.io.File;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +47,7 @@ class VertxOAuth2IT {
 
         assertThat(run.exitCode).as(run.toString()).isZero();
         assertThat(run.stderr).as(run.toString()).doesNotContain("internal fault", "could not instrument");
-        assertThat(caseLine(run)).as(run.toString())
+        assertThat(RunnerJvm.caseLine(run)).as(run.toString())
                 .isEqualTo("case vertx-oauth2-client-credentials ok=" + N + " tokens=1");
         assertThat(idp.tokenCalls("twitter", "sample-consumer")).isEqualTo(1);
         assertThat(run.summary("twitter").get("requests")).isEqualTo(N);
@@ -64,26 +60,11 @@ class VertxOAuth2IT {
         JavaProcess.Result run = app(Jdk.all().get(0), set).run();
 
         assertThat(run.exitCode).as(run.toString()).isZero();
-        assertThat(caseLine(run)).as(run.toString()).startsWith("case vertx-oauth2-client-credentials ");
+        assertThat(RunnerJvm.caseLine(run)).as(run.toString()).startsWith("case vertx-oauth2-client-credentials ");
         assertThat(idp.tokenCalls("twitter")).as(run.toString()).isEqualTo(N);
     }
 
     private JavaProcess app(Jdk jdk, String set) throws Exception {
-        StringBuilder cp = new StringBuilder(Paths.get(
-                VertxOAuth2Runner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        for (Path jar : Client.jars(set)) {
-            cp.append(File.pathSeparatorChar).append(jar);
-        }
-        return JavaProcess.on(jdk).main(VertxOAuth2Runner.class.getName(), cp.toString())
-                .args(idp.baseUrl(), Integer.toString(N));
-    }
-
-    private static String caseLine(JavaProcess.Result run) {
-        for (String line : run.stdout.split("\n")) {
-            if (line.startsWith("case ")) {
-                return line.trim();
-            }
-        }
-        throw new AssertionError("no case line: " + run);
+        return RunnerJvm.of(jdk, VertxOAuth2Runner.class, set).args(idp.baseUrl(), Integer.toString(N));
     }
 }
