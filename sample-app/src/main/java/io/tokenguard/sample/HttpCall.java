@@ -62,6 +62,24 @@ final class HttpCall {
         }
     }
 
+    /** Set on first use, so closing at exit never loads a library the app did not use. */
+    private static volatile boolean reactorNettyUsed;
+    private static volatile boolean webClientUsed;
+
+    /** Closes the clients whose event loops may still run a request's last callbacks; at exit, never throws. */
+    static void closeUsedClients() {
+        try {
+            if (reactorNettyUsed) {
+                ReactorNettyCall.close();
+            }
+            if (webClientUsed) {
+                WebClientCall.close();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("sample-app: closing the HTTP clients failed: " + e);
+        }
+    }
+
     static Response post(String url, Map<String, String> headers, String body) throws IOException {
         return send("POST", url, headers, body);
     }
@@ -76,9 +94,11 @@ final class HttpCall {
             return VertxCall.send("vertx-webclient".equals(client), method, url, headers, body);
         }
         if ("reactor-netty-webclient".equals(client)) {
+            webClientUsed = true;
             return WebClientCall.send(method, url, headers, body);
         }
         if (client.startsWith("reactor-netty")) {
+            reactorNettyUsed = true;
             return ReactorNettyCall.send(method, url, headers, body);
         }
         if (client.startsWith("jetty")) {

@@ -20,7 +20,9 @@ public final class SampleApp {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        HttpCall.closeUsedClients();
+        System.exit(code);
     }
 
     /** --attach-agent JAR[=ARGS]: attach an agent to this running JVM between rounds 1 and 2. */

@@ -23,12 +23,20 @@ import reactor.netty.resources.LoopResources;
  * on an event loop. Only loaded with --client reactor-netty-webclient (Spring 6.2 or 7.0, Java 17).
  */
 final class WebClientCall {
+    private static final ConnectionProvider POOL = ConnectionProvider.create("sample-webclient", 64);
+    private static final LoopResources LOOPS = LoopResources.create("sample-webclient", 2, true);
     private static final WebClient CLIENT = WebClient.builder()
-            .clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.create("sample-webclient", 64))
-                    .runOn(LoopResources.create("sample-webclient", 2, true)).responseTimeout(Duration.ofSeconds(15))))
+            .clientConnector(new ReactorClientHttpConnector(HttpClient.create(POOL).runOn(LOOPS)
+                    .responseTimeout(Duration.ofSeconds(15))))
             .build();
 
     private WebClientCall() {
+    }
+
+    /** As {@link ReactorNettyCall#close}: the loops finish what they run before the app exits. */
+    static void close() {
+        POOL.disposeLater().then(LOOPS.disposeLater(Duration.ZERO, Duration.ofSeconds(10)))
+                .block(Duration.ofSeconds(15));
     }
 
     static HttpCall.Response send(String method, String url, Map<String, String> headers, String body)
