@@ -1,5 +1,6 @@
 package io.tokenguard.agent.catalog;
 
+import io.tokenguard.agent.jose.TrustedKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +24,8 @@ public final class EndpointRule {
     private final String lockoutErrorCode;
     private final int rejectStatus;
     private final int maxUpstreamPerMinute;
+    private final AssertionIdentity assertionIdentity;
+    private final TrustedKeys assertionKeys;
 
     private EndpointRule(Builder b) {
         this.id = b.id;
@@ -38,6 +41,8 @@ public final class EndpointRule {
         this.lockoutErrorCode = b.lockoutErrorCode;
         this.rejectStatus = b.rejectStatus;
         this.maxUpstreamPerMinute = b.maxUpstreamPerMinute;
+        this.assertionIdentity = b.assertionIdentity;
+        this.assertionKeys = b.assertionKeys;
     }
 
     public static Builder builder(String id) {
@@ -102,6 +107,16 @@ public final class EndpointRule {
         return maxUpstreamPerMinute;
     }
 
+    /** How signed assertions and DPoP proofs count in a request's identity. */
+    public AssertionIdentity assertionIdentity() {
+        return assertionIdentity;
+    }
+
+    /** Public keys the operator trusts for this endpoint's assertions, besides those a header carries. */
+    public TrustedKeys assertionKeys() {
+        return assertionKeys;
+    }
+
     public boolean isExempt(String grant) {
         return grant != null && exemptGrants.contains(grant);
     }
@@ -120,6 +135,8 @@ public final class EndpointRule {
         private String lockoutErrorCode;
         private int rejectStatus = 429;
         private int maxUpstreamPerMinute;
+        private AssertionIdentity assertionIdentity = AssertionIdentity.VERIFIED;
+        private TrustedKeys assertionKeys = TrustedKeys.NONE;
 
         private Builder(String id) {
             this.id = id;
@@ -183,6 +200,16 @@ public final class EndpointRule {
 
         public Builder maxUpstreamPerMinute(int value) {
             this.maxUpstreamPerMinute = value;
+            return this;
+        }
+
+        public Builder assertionIdentity(AssertionIdentity value) {
+            this.assertionIdentity = value;
+            return this;
+        }
+
+        public Builder assertionKeys(TrustedKeys value) {
+            this.assertionKeys = value;
             return this;
         }
 

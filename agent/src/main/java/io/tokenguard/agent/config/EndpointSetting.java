@@ -1,11 +1,17 @@
 package io.tokenguard.agent.config;
 
+import io.tokenguard.agent.catalog.AssertionIdentity;
 import io.tokenguard.agent.catalog.Durations;
 import io.tokenguard.agent.catalog.EndpointRule;
 import io.tokenguard.agent.catalog.LimitPer;
 import io.tokenguard.agent.catalog.OnLimit;
 import io.tokenguard.agent.catalog.RateLimit;
 import io.tokenguard.agent.catalog.UrlPattern;
+import io.tokenguard.agent.jose.TrustedKeys;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -26,7 +32,9 @@ enum EndpointSetting {
     LOCKOUT_ERROR_CODE("lockout-error-code", "an error code", "none"),
     REJECT_STATUS("reject-status", "an HTTP status from 400 to 599", "`429`"),
     MAX_UPSTREAM_PER_MINUTE("max-upstream-per-minute", "a whole number of upstream calls from 1 to 10000000",
-            "none (the global `tokenguard.guardrail.max-upstream-per-minute`)");
+            "none (the global `tokenguard.guardrail.max-upstream-per-minute`)"),
+    ASSERTION_IDENTITY("assertion-identity", "verified, exact or claims-unverified", "`verified`"),
+    ASSERTION_KEYS("assertion-keys", "a comma-separated list of PEM or JWKS files of public keys", "none");
 
     final String property;
     final String expected;
@@ -72,6 +80,19 @@ enum EndpointSetting {
                 break;
             case MAX_UPSTREAM_PER_MINUTE:
                 b.maxUpstreamPerMinute(Setting.intIn(text, 1, 10_000_000));
+                break;
+            case ASSERTION_IDENTITY:
+                b.assertionIdentity(AssertionIdentity.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
+                break;
+            case ASSERTION_KEYS:
+                List<Path> files = new ArrayList<>();
+                for (String file : SettingsReader.split(text)) {
+                    files.add(Paths.get(file));
+                }
+                if (files.isEmpty()) {
+                    throw new IllegalArgumentException("no file named");
+                }
+                b.assertionKeys(TrustedKeys.load(files));
                 break;
             default:
                 throw new IllegalStateException(name() + " is read by the reader itself");

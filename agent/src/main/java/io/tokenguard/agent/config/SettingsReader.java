@@ -186,7 +186,9 @@ final class SettingsReader {
                     s.apply(text, b);
                 }
             } catch (RuntimeException e) {
-                error(p + s.property, v, s.expected);
+                // A key file's problem is named with the file (a path and a reason, never its contents).
+                error(p + s.property, v, s == EndpointSetting.ASSERTION_KEYS && e.getMessage() != null
+                        ? s.expected + "; " + e.getMessage() : s.expected);
             }
         }
         b.lockout(lockoutStatus, lockoutCode);

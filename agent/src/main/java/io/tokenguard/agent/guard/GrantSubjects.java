@@ -162,9 +162,13 @@ final class GrantSubjects {
     /**
      * Single-use grants are never answered from the cache: a replayed code is refused by the IdP
      * (RFC 6749 §4.1.2, which then revokes what the code gave), and so is a replayed one-time
-     * assertion (a jti, RFC 7523 §3). Every reading counts.
+     * assertion (a jti, RFC 7523 §3). Every reading counts. An assertion or proof whose signature
+     * verified is the exception ({@code verified}: value as sent, or as its JSON string, to its reading):
+     * its identity is its signer and claims without the jti, so a fresh one from the same signer is the
+     * same request, answered with a token the IdP gave for an assertion it saw once.
      */
-    static boolean singleUse(TokenRequest request, io.tokenguard.bootstrap.HttpHeaders headers) {
+    static boolean singleUse(TokenRequest request, io.tokenguard.bootstrap.HttpHeaders headers,
+                             java.util.Map<String, String> verified) {
         for (String grant : request.grants()) {
             if (TokenRequest.AUTHORIZATION_CODE.equals(grant) || TokenRequest.DEVICE_CODE.equals(grant)
                     || TokenRequest.CIBA.equals(grant)) {
@@ -177,15 +181,19 @@ final class GrantSubjects {
             }
         }
         for (String name : PROOF_HEADERS) {
-            if (oneTime(new LinkedHashSet<>(headers.all(name)))) {
+            if (oneTime(new LinkedHashSet<>(headers.all(name)), verified)) {
                 return true;
             }
         }
-        return oneTime(request.readings("assertion")) || oneTime(request.readings("client_assertion"));
+        return oneTime(request.readings("assertion"), verified)
+                || oneTime(request.readings("client_assertion"), verified);
     }
 
-    private static boolean oneTime(Set<String> assertions) {
+    private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified) {
         for (String a : assertions) {
+            if (verified != null && (verified.containsKey(a) || verified.containsKey(TokenRequest.STRING + a))) {
+                continue;
+            }
             UnverifiedJwt jwt = UnverifiedJwt.read(a);
             if (jwt != null && jwt.jti != null) {
                 return true;

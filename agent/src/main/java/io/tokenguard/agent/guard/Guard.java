@@ -41,6 +41,8 @@ public final class Guard {
     private final GuardListener listener;
     private final IdentityHasher hasher;
     private final CredentialSources credentialSources = new CredentialSources();
+    /** Verified readings of signed assertions and DPoP proofs, remembered per exact JWT. */
+    private final AssertionIdentities assertions;
     private final ResponseClassifier classifier;
     /** What enforce mode decides against and remembers in; observe mode has a shadow of its own. */
     private final GuardStores stores;
@@ -67,6 +69,7 @@ public final class Guard {
         this.settings = settings;
         this.hasher = new IdentityHasher(identityKey);
         this.clock = clock;
+        this.assertions = new AssertionIdentities(hasher, clock);
         this.testFaults = TestFaults.mask(settings.testFailStages());
         this.subjectTagged = settings.userTag() == UserTag.HASHED;
         this.listener = new SafeListener(listener, testFaults);
@@ -131,7 +134,7 @@ public final class Guard {
         try {
             TestFaults.fire(testFaults, TestFaults.PARSE);
             ex = new Exchange(rule, request, TokenRequestParser.parse(request), blocking, async);
-            ex.identity = RequestIdentity.of(hasher, credentialSources, rule, request, ex.parsed, settings.identityHeaders());
+            ex.identity = RequestIdentity.of(hasher, credentialSources, assertions, rule, request, ex.parsed, settings.identityHeaders());
         } catch (Throwable t) {
             return stepAside("parse", t, rule, request, async != null ? async : Futures.inline(blocking));
         }

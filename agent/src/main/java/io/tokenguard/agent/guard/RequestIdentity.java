@@ -8,6 +8,7 @@ import io.tokenguard.bootstrap.TokenHttpRequest;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +47,11 @@ final class RequestIdentity {
     private final TokenRequest parsed;
     private final List<String> identityHeaders;
     private final boolean perClient;
+    /**
+     * Verified readings of the request's assertions and DPoP proofs, by the value as sent (typed for a
+     * JSON body); null when it has none (every request but these).
+     */
+    private final Map<String, String> jwtReadings;
     // Computed when first asked: a cache hit needs only the fingerprint; the rest is parsing and more HMACs.
     private List<String> subjects;
     private List<String> throttleKeys;
@@ -55,7 +61,7 @@ final class RequestIdentity {
 
     private RequestIdentity(IdentityHasher hasher, String fingerprint, String endpoint, String sourceIds,
                             TokenHttpRequest request, TokenRequest parsed, List<String> identityHeaders,
-                            boolean perClient) {
+                            boolean perClient, Map<String, String> jwtReadings) {
         this.hasher = hasher;
         this.fingerprint = fingerprint;
         this.endpoint = endpoint;
@@ -67,10 +73,14 @@ final class RequestIdentity {
         this.parsed = parsed;
         this.identityHeaders = identityHeaders;
         this.perClient = perClient;
+        this.jwtReadings = jwtReadings;
     }
 
-    static RequestIdentity of(IdentityHasher hasher, CredentialSources sources, EndpointRule rule,
-                              TokenHttpRequest request, TokenRequest parsed, List<String> identityHeaders) {
+    static RequestIdentity of(IdentityHasher hasher, CredentialSources sources, AssertionIdentities assertions,
+                              EndpointRule rule, TokenHttpRequest request, TokenRequest parsed,
+                              List<String> identityHeaders) {
+        // Before the fingerprint's hash starts: a reading's memo key is a hash of its own.
+        Map<String, String> jwtReadings = jwtReadings(assertions, rule, request, parsed);
         String endpoint = canonicalEndpoint(request.url());
         String query = request.url().getQuery();
         // The method as sent: "post" is not "POST" to a server (RFC 9110 §9.1).
@@ -78,8 +88,8 @@ final class RequestIdentity {
         IdentityHasher.Builder fp = hasher.newHash().field("fingerprint").field(rule.id())
                 .field(request.method()).field(endpoint).field(query).chars(request.url().getUserInfo());
         long[] headerHashes = foldedHashes(request.headers());
-        addHeaders(fp, request.headers(), headerHashes, HeaderNames.of(identityHeaders), false);
-        addHeaders(fp, request.headers(), headerHashes, REPRESENTATION_HEADERS, true);
+        addHeaders(fp, request.headers(), headerHashes, HeaderNames.of(identityHeaders), false, jwtReadings);
+        addHeaders(fp, request.headers(), headerHashes, REPRESENTATION_HEADERS, true, null);
         fp.field(parsed.kind().name());
         if (parsed.parsed()) {
             // The order of different parameters does not change the answer; the values do, every
@@ -89,8 +99,14 @@ final class RequestIdentity {
             fp.field("params");
             for (Map.Entry<String, List<String>> e : byName) {
                 fp.chars(e.getKey()).field(count(e.getValue().size()));
+                boolean readable = jwtReadings != null && AssertionIdentities.readable(e.getKey(), parsed);
                 for (String v : e.getValue()) {
-                    fp.chars(v);
+                    String reading = readable ? jwtReadings.get(v) : null;
+                    if (reading != null) {
+                        verified(fp, reading);
+                    } else {
+                        fp.chars(v);
+                    }
                 }
             }
         } else {
@@ -109,7 +125,57 @@ final class RequestIdentity {
         }
         fp.field("sources").field(sourceIds);
         return new RequestIdentity(hasher, fp.finish(), endpoint, sourceIds, request, parsed, identityHeaders,
-                rule.limitPer() == LimitPer.CLIENT);
+                rule.limitPer() == LimitPer.CLIENT, jwtReadings);
+    }
+
+    /**
+     * A verified reading in place of a value: an absent field first, which no value as sent can
+     * write (a value always starts with its present marker), so no request can spell a reading by
+     * sending its text (a key's thumbprint and an assertion's claims are no secret).
+     */
+    private static void verified(IdentityHasher.Builder fp, String reading) {
+        fp.field((String) null).chars(reading);
+    }
+
+    /** The verified readings of the request's assertions and DPoP proofs, or null when none verifies. */
+    private static Map<String, String> jwtReadings(AssertionIdentities assertions, EndpointRule rule,
+                                                   TokenHttpRequest request, TokenRequest parsed) {
+        Map<String, String> readings = null;
+        if (parsed.parsed()) {
+            readings = readParameter(AssertionIdentities.ASSERTION, assertions, rule, parsed, readings);
+            readings = readParameter(AssertionIdentities.CLIENT_ASSERTION, assertions, rule, parsed, readings);
+        }
+        HttpHeaders headers = request.headers();
+        for (int i = 0; i < headers.size(); i++) {
+            if (AssertionIdentities.DPOP_HEADER.equalsIgnoreCase(headers.name(i))) {
+                String reading = assertions.ofDpopProof(rule, headers.value(i), request.method(), request.url());
+                if (reading != null) {
+                    readings = readings == null ? new HashMap<>(4) : readings;
+                    readings.put(headers.value(i), reading);
+                }
+            }
+        }
+        return readings;
+    }
+
+    private static Map<String, String> readParameter(String name, AssertionIdentities assertions, EndpointRule rule,
+                                                     TokenRequest parsed, Map<String, String> readings) {
+        List<String> values = parsed.body().get(name);
+        if (values == null || !AssertionIdentities.readable(name, parsed)) {
+            return readings;
+        }
+        boolean typed = parsed.kind() == TokenRequest.BodyKind.JSON;
+        for (String v : values) {
+            if (typed && v.charAt(0) != TokenRequest.STRING) {
+                continue;
+            }
+            String reading = assertions.ofAssertion(rule, typed ? v.substring(1) : v);
+            if (reading != null) {
+                readings = readings == null ? new HashMap<>(4) : readings;
+                readings.put(v, reading);
+            }
+        }
+        return readings;
     }
 
     /** Small counts as text without a new string each (a fingerprint writes one per header name). */
@@ -126,7 +192,7 @@ final class RequestIdentity {
      * of every pair were a tenth of a cache hit.
      */
     private static void addHeaders(IdentityHasher.Builder fp, HttpHeaders headers, long[] headerHashes,
-                                   HeaderNames names, boolean fold) {
+                                   HeaderNames names, boolean fold, Map<String, String> jwtReadings) {
         for (int j = 0; j < names.size(); j++) {
             int n = 0;
             for (int i = 0; i < headerHashes.length; i++) {
@@ -140,9 +206,15 @@ final class RequestIdentity {
                 continue;
             }
             fp.field(names.name(j)).field(count(n));
+            boolean proofs = jwtReadings != null && AssertionIdentities.DPOP_HEADER.equals(names.name(j));
             for (int i = 0; i < headerHashes.length; i++) {
                 if (names.matches(j, headerHashes[i], headers.name(i))) {
-                    fp.field(fold ? headers.value(i).trim().toLowerCase(Locale.ROOT) : headers.value(i));
+                    String reading = proofs ? jwtReadings.get(headers.value(i)) : null;
+                    if (reading != null) {
+                        verified(fp, reading);
+                    } else {
+                        fp.field(fold ? headers.value(i).trim().toLowerCase(Locale.ROOT) : headers.value(i));
+                    }
                 }
             }
         }
@@ -167,11 +239,21 @@ final class RequestIdentity {
         StringBuilder b = new StringBuilder();
         for (String name : identityHeaders) {
             for (String v : request.headers().all(name)) {
-                b.append(name).append('=').append(v.length()).append(':').append(v);
+                // A verified DPoP proof as its key: fresh proofs of one key are held by one cooldown.
+                String reading = jwtReadings != null && AssertionIdentities.DPOP_HEADER.equals(name)
+                        ? jwtReadings.get(v) : null;
+                if (reading != null) {
+                    b.append(name).append("\u0000verified=").append(reading.length()).append(':').append(reading);
+                } else {
+                    b.append(name).append('=').append(v.length()).append(':').append(v);
+                }
             }
         }
         for (String v : parsed.readings("client_secret")) {
             b.append("secret=").append(v.length()).append(':').append(v);
+        }
+        for (String v : parsed.readings(AssertionIdentities.CLIENT_ASSERTION)) {
+            clientAssertion(b, v);
         }
         String userInfo = request.url().getUserInfo();
         if (userInfo != null) {
@@ -181,6 +263,34 @@ final class RequestIdentity {
             b.append("sources=").append(sourceIds);
         }
         return b.toString();
+    }
+
+    /**
+     * A client assertion as the client it proves, fresh jti or not: its verified reading (signer and
+     * claims), else its unverified iss and sub (a limit is only a count; a forger's cooldown, earned
+     * with a key that does not verify, is then not the signer's), else its bytes.
+     */
+    private void clientAssertion(StringBuilder b, String v) {
+        String reading = jwtReadings == null ? null : jwtReadings.get(v);
+        if (reading == null && jwtReadings != null) {
+            reading = jwtReadings.get(TokenRequest.STRING + v);
+        }
+        if (reading != null) {
+            b.append("client-assertion\u0000verified=").append(reading.length()).append(':').append(reading);
+            return;
+        }
+        UnverifiedJwt jwt = UnverifiedJwt.read(v);
+        if (jwt != null && (!jwt.issuers.isEmpty() || !jwt.subs.isEmpty())) {
+            b.append("client-assertion\u0000claimed=");
+            for (String iss : jwt.issuers) {
+                b.append("iss=").append(iss.length()).append(':').append(iss);
+            }
+            for (String sub : jwt.subs) {
+                b.append("sub=").append(sub.length()).append(':').append(sub);
+            }
+            return;
+        }
+        b.append("client-assertion=").append(v.length()).append(':').append(v);
     }
 
     /** The client as keys name it: its id, or where the request names none, its credential sources. */
@@ -201,7 +311,7 @@ final class RequestIdentity {
 
     /** Whether the grant is single-use (a code, a device code, a one-time assertion): never answered from the cache. */
     boolean singleUse() {
-        return GrantSubjects.singleUse(parsed, request.headers());
+        return GrantSubjects.singleUse(parsed, request.headers(), jwtReadings);
     }
 
     /** Racing threads of one request may both compute it; they get equal lists. */

@@ -132,6 +132,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void assertionSettingsAreReadAndABadValueOrKeyFileIsOneLineNamingIt() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        Path pem = Files.writeString(dir.resolve("sa.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        ConfigResult ok = load("", Collections.emptyMap(), props(
+                "tokenguard.endpoints.google.assertion-keys", pem.toString(),
+                "tokenguard.endpoints.eloqua.assertion-identity", "claims-unverified"));
+        assertThat(ok.errors()).isEmpty();
+        assertThat(ok.settings().catalog().byId("google").assertionKeys().size()).isEqualTo(1);
+        assertThat(ok.settings().catalog().byId("google").assertionIdentity())
+                .isEqualTo(io.tokenguard.agent.catalog.AssertionIdentity.VERIFIED);
+        assertThat(ok.settings().catalog().byId("eloqua").assertionIdentity())
+                .isEqualTo(io.tokenguard.agent.catalog.AssertionIdentity.CLAIMS_UNVERIFIED);
+
+        Path notAKey = Files.writeString(dir.resolve("secret.txt"), "client_secret=hunter2");
+        ConfigResult bad = load("", Collections.emptyMap(), props(
+                "tokenguard.endpoints.google.assertion-keys", pem + "," + dir.resolve("missing.pem"),
+                "tokenguard.endpoints.okta.assertion-keys", notAKey.toString(),
+                "tokenguard.endpoints.eloqua.assertion-identity", "trust-me"));
+        assertThat(bad.ok()).isFalse();
+        assertThat(bad.errors()).hasSize(3);
+        assertThat(bad.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.endpoints.google.assertion-keys",
+                "missing.pem"));
+        assertThat(bad.errors()).anySatisfy(e -> assertThat(e).contains("tokenguard.endpoints.okta.assertion-keys",
+                "secret.txt", "no public key"));
+        assertThat(bad.errors()).anySatisfy(e -> assertThat(e).contains(
+                "tokenguard.endpoints.eloqua.assertion-identity='trust-me'", "verified, exact or claims-unverified"));
+        assertThat(String.join("\n", bad.errors())).doesNotContain("hunter2");
+    }
+
+    @Test
     void strictIsKnownEvenWhenOtherSettingsAreBad() {
         ConfigResult r = load(null, Collections.emptyMap(), props("tokenguard.strict", "true", "tokenguard.mode", "x"));
         assertThat(r.ok()).isFalse();

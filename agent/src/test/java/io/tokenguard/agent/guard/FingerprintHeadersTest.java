@@ -73,7 +73,7 @@ class FingerprintHeadersTest {
         TokenHttpRequest request = new TokenHttpRequest(HttpClientKind.URLCONNECTION, "POST",
                 new URL("https://api.twitter.com/oauth2/token"), headers,
                 "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8), 0);
-        return RequestIdentity.of(hasher, new CredentialSources(), rule, request, TokenRequestParser.parse(request),
+        return RequestIdentity.of(hasher, new CredentialSources(), new AssertionIdentities(hasher, GuardClock.SYSTEM), rule, request, TokenRequestParser.parse(request),
                 names).fingerprint();
     }
 }

@@ -158,7 +158,7 @@ class FleetLeaseTest {
     private String fingerprintOf(FleetJvm j) {
         IdentityHasher hasher = new IdentityHasher(IdentityKey.of(j.link.keys().identitySecret()));
         io.tokenguard.bootstrap.TokenHttpRequest request = twitterBearer("app");
-        return RequestIdentity.of(hasher, new CredentialSources(), rule, request, TokenRequestParser.parse(request),
+        return RequestIdentity.of(hasher, new CredentialSources(), new AssertionIdentities(hasher, GuardClock.SYSTEM), rule, request, TokenRequestParser.parse(request),
                 AgentSettings.builder().build().identityHeaders()).fingerprint();
     }
 }
