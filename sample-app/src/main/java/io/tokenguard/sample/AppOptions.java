@@ -9,9 +9,10 @@ import java.util.Map;
 /** The parsed command line; {@link #parse} throws IllegalArgumentException with a user-facing message. */
 final class AppOptions {
     static final String USAGE = String.join("\n",
-            "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both] [--threads N]",
+            "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both|google] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer[,other-consumer]] [--quiet]",
+            "         [--service-account-key FILE[,FILE]]  (--provider google: Google JSON key files, a row each)",
             "         [--fresh-scope]               (every Eloqua token request asks for a scope no other one did)",
             "         [--rounds-from-stdin]         (print SAMPLE-READY, then run one round per line read: \"go\" or",
             "                                        options for that round; \"mbeans DOMAIN\"; \"quit\" or end of input ends)",
@@ -56,6 +57,8 @@ final class AppOptions {
     /** Rounds on command: one per line read from stdin (see {@link StdinRounds}). */
     boolean roundsFromStdin;
     String consumer = Credentials.DEFAULT_CONSUMER;
+    /** --service-account-key FILE[,FILE]: the Google service accounts of --provider google, a row each. */
+    List<ServiceAccountKey> serviceAccountKeys = List.of();
     String eloquaPath = "/auth/oauth2/token";
     String twitterPath = "/oauth2/token";
     /** The HTTP clients to use; with more than one, round N uses the Nth (one JVM exercises several adapters). */
@@ -193,6 +196,13 @@ final class AppOptions {
             case "--consumer":
                 consumer = value;
                 break;
+            case "--service-account-key":
+                List<ServiceAccountKey> keys = new ArrayList<>();
+                for (String file : list(value)) {
+                    keys.add(ServiceAccountKey.read(java.nio.file.Paths.get(file)));
+                }
+                serviceAccountKeys = Collections.unmodifiableList(keys);
+                break;
             case "--probe":
                 probes.add(value);
                 break;
@@ -231,6 +241,9 @@ final class AppOptions {
         if (providers.contains("eloqua") && users.isEmpty()) {
             throw new IllegalArgumentException("--users must name at least one user");
         }
+        if (providers.contains("google") && serviceAccountKeys.isEmpty()) {
+            throw new IllegalArgumentException("--provider google needs --service-account-key FILE[,FILE]");
+        }
         if (consumers().isEmpty()) {
             throw new IllegalArgumentException("--consumer must not be empty");
         }
@@ -244,8 +257,10 @@ final class AppOptions {
                 return List.of("twitter");
             case "both":
                 return List.of("eloqua", "twitter");
+            case "google":
+                return List.of("google");
             default:
-                throw new IllegalArgumentException("--provider must be eloqua, twitter or both, got " + value);
+                throw new IllegalArgumentException("--provider must be eloqua, twitter, both or google, got " + value);
         }
     }
 

@@ -15,6 +15,10 @@ final class Tally {
                 for (String user : options.users) {
                     rows.put(key(provider, user), new Row(provider, AppOptions.label(user)));
                 }
+            } else if ("google".equals(provider)) {
+                for (ServiceAccountKey key : options.serviceAccountKeys) {
+                    rows.putIfAbsent(key(provider, key.email), new Row(provider, key.email));
+                }
             } else {
                 for (String consumer : options.consumers()) {
                     rows.put(key(provider, consumer), new Row(provider, consumer));

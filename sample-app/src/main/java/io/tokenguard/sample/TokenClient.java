@@ -41,6 +41,14 @@ final class TokenClient {
         return HttpCall.post(baseUrl + twitterPath, headers, "grant_type=client_credentials");
     }
 
+    /** A service account's jwt-bearer grant, posted to its key file's token_uri as google-auth-library does. */
+    HttpCall.Response google(ServiceAccountKey key) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        return HttpCall.post(key.tokenUri, headers, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer"
+                + "&assertion=" + key.assertion());
+    }
+
     HttpCall.Response data(String accessToken) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + accessToken);

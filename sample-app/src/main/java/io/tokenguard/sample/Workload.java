@@ -71,6 +71,11 @@ final class Workload {
                             () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user), scope));
                     callApi(row, token);
                 }
+            } else if ("google".equals(provider)) {
+                for (ServiceAccountKey key : options.serviceAccountKeys) {
+                    Row row = tally.row(provider, key.email);
+                    callApi(row, token(row, () -> client.google(key)));
+                }
             } else {
                 for (String consumer : options.consumers()) {
                     Row row = tally.row(provider, consumer);

@@ -78,14 +78,14 @@ final class Counters {
 
     /**
      * {@code {"providers":{"eloqua":{"calls":3,"identities":{"alice":2},"statuses":{"200":1}}},"apiCalls":1}};
-     * both providers always appear so readers need no null checks.
+     * every provider always appears so readers need no null checks.
      */
     String toJson() {
         Map<String, Integer> calls = snapshot(tokenCalls);
         Map<String, Integer> byIdentity = snapshot(identityCalls);
         Map<String, Integer> byStatus = snapshot(statuses);
         StringBuilder b = new StringBuilder("{\"providers\":{");
-        String[] providers = {"eloqua", "twitter"};
+        String[] providers = {"eloqua", "twitter", "google"};
         for (int i = 0; i < providers.length; i++) {
             String p = providers[i];
             if (i > 0) {

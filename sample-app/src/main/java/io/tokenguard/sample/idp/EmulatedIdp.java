@@ -39,6 +39,9 @@ public final class EmulatedIdp implements AutoCloseable {
     private final TwitterRateLimiter twitterLimiter;
     private final FailOnceEndpoint flakyTwitter;
     private final TokenStore tokens = new TokenStore();
+    private final ServiceAccounts serviceAccounts = new ServiceAccounts();
+    /** Google's per-account token quota, scaled down: 10 calls a minute, then 429 for the rest of it. */
+    private final TwitterRateLimiter googleQuota;
     private volatile boolean closed;
 
     private EmulatedIdp(IdpOptions options) throws IOException {
@@ -46,6 +49,7 @@ public final class EmulatedIdp implements AutoCloseable {
         this.eloquaLimiter = new InitiationLimiter(options.clock(), options.eloquaWindow());
         this.twitterLimiter = new TwitterRateLimiter(options.clock(), options.twitterMaxCalls(),
                 options.twitterWindow(), options.twitterLockout());
+        this.googleQuota = new TwitterRateLimiter(options.clock(), 10, Duration.ofMinutes(1), Duration.ofMinutes(1));
         Map<String, Endpoint> routes = new LinkedHashMap<>();
         routes.put("/auth/oauth2/token", new EloquaTokenEndpoint(counters, tokens, eloquaLimiter,
                 options.clock(), options.accessTokenLifetime()));
@@ -55,6 +59,9 @@ public final class EmulatedIdp implements AutoCloseable {
         routes.put(MOVED_ELOQUA_PATH, new RedirectEndpoint("/auth/oauth2/token"));
         this.flakyTwitter = new FailOnceEndpoint(twitter);
         routes.put(FLAKY_TWITTER_PATH, flakyTwitter);
+        routes.put(GoogleTokenEndpoint.PATH, new GoogleTokenEndpoint(counters, tokens, serviceAccounts, googleQuota,
+                options.clock()));
+        routes.put(SERVICE_ACCOUNT_KEYS_PATH, r -> published(serviceAccounts.jwks(email(r))));
         routes.put("/api/data", new ApiDataEndpoint(counters, tokens, options.clock()));
         routes.put("/api/echo", new EchoEndpoint());
         routes.put("/api/missing", new FixedEndpoint(404, "application/json", "{\"error\":\"not_found\"}"));
@@ -157,6 +164,39 @@ public final class EmulatedIdp implements AutoCloseable {
         return tokens.issued();
     }
 
+    /** The Google-like provider's token endpoint ({@code oauth2.googleapis.com/token}). */
+    public static final String GOOGLE_TOKEN_PATH = GoogleTokenEndpoint.PATH;
+    /** {@code ?email=...}: the account's public keys as a JWKS, as Google publishes them. */
+    public static final String SERVICE_ACCOUNT_KEYS_PATH = "/service_accounts/v1/jwk";
+    /** The Google-like provider's service accounts. */
+    public static final String SERVICE_ACCOUNT = ServiceAccounts.REPORTING;
+    public static final String OTHER_SERVICE_ACCOUNT = ServiceAccounts.BILLING;
+
+    /** The account's JSON key file (private key included), its token_uri this IdP's; null for an unknown account. */
+    public String serviceAccountKeyFile(String email) {
+        return serviceAccounts.keyFile(email, baseUrl() + GOOGLE_TOKEN_PATH);
+    }
+
+    /** The account's public keys as a JWKS; null for an unknown account. */
+    public String serviceAccountJwks(String email) {
+        return serviceAccounts.jwks(email);
+    }
+
+    /** Exhausts the account's quota from its next token request on, for d (that request already refused). */
+    public void exhaustGoogleQuotaFromNextCallFor(String email, Duration d) {
+        googleQuota.lockFromNextCall(java.util.List.of(email), d);
+    }
+
+    private static String email(IdpRequest r) {
+        String q = r.rawQuery();
+        return q != null && q.startsWith("email=") ? java.net.URLDecoder.decode(q.substring(6),
+                java.nio.charset.StandardCharsets.UTF_8) : null;
+    }
+
+    private static IdpReply published(String json) {
+        return json == null ? IdpReply.json(404, "{\"error\":\"not_found\"}") : IdpReply.json(200, json);
+    }
+
     /** The same JSON {@code GET /admin/stats} serves. */
     public String statsJson() {
         return counters.toJson();
@@ -177,6 +217,7 @@ public final class EmulatedIdp implements AutoCloseable {
         counters.reset();
         eloquaLimiter.reset();
         twitterLimiter.reset();
+        googleQuota.reset();
         flakyTwitter.reset();
     }
 
