@@ -11,11 +11,11 @@ import java.nio.file.Paths;
  * A runner of this package in a child JVM, with a library set from target/clients on its class path, and
  * the one {@code case ...} line it prints.
  */
-final class RunnerJvm {
+public final class RunnerJvm {
     private RunnerJvm() {
     }
 
-    static JavaProcess of(Jdk jdk, Class<?> runner, String librarySet) throws Exception {
+    public static JavaProcess of(Jdk jdk, Class<?> runner, String librarySet) throws Exception {
         StringBuilder cp = new StringBuilder(
                 Paths.get(runner.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         for (Path jar : Client.jars(librarySet)) {
@@ -24,7 +24,7 @@ final class RunnerJvm {
         return JavaProcess.on(jdk).main(runner.getName(), cp.toString());
     }
 
-    static String caseLine(JavaProcess.Result run) {
+    public static String caseLine(JavaProcess.Result run) {
         for (String line : run.stdout.split("\n")) {
             if (line.startsWith("case ")) {
                 return line.trim();
