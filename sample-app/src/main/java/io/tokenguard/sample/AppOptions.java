@@ -9,10 +9,12 @@ import java.util.Map;
 /** The parsed command line; {@link #parse} throws IllegalArgumentException with a user-facing message. */
 final class AppOptions {
     static final String USAGE = String.join("\n",
-            "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both|google] [--threads N]",
+            "usage: java -jar sample-app.jar [--idp URL] [--provider eloqua|twitter|both|google|entra|dpop] [--threads N]",
             "         [--iterations N] [--users alice,bob,alice:WRONG] [--password-of alice=WRONG] [--api true|false]",
             "         [--rounds N] [--round-gap-ms MS] [--consumer sample-consumer[,other-consumer]] [--quiet]",
             "         [--service-account-key FILE[,FILE]]  (--provider google: Google JSON key files, a row each)",
+            "         [--entra-credential FILE[,FILE]]     (--provider entra: certificate credentials, a row each)",
+            "         [--dpop-keys N]                      (--provider dpop: N DPoP keys, a row each; default 1)",
             "         [--fresh-scope]               (every Eloqua token request asks for a scope no other one did)",
             "         [--rounds-from-stdin]         (print SAMPLE-READY, then run one round per line read: \"go\" or",
             "                                        options for that round; \"mbeans DOMAIN\"; \"quit\" or end of input ends)",
@@ -59,6 +61,10 @@ final class AppOptions {
     String consumer = Credentials.DEFAULT_CONSUMER;
     /** --service-account-key FILE[,FILE]: the Google service accounts of --provider google, a row each. */
     List<ServiceAccountKey> serviceAccountKeys = List.of();
+    /** --entra-credential FILE[,FILE]: the certificate credentials of --provider entra, a row each. */
+    List<CertificateCredential> entraCredentials = List.of();
+    /** --dpop-keys N: the DPoP keys of --provider dpop (made anew for each run or stdin round), a row each. */
+    List<DpopKey> dpopKeys = List.of();
     String eloquaPath = "/auth/oauth2/token";
     String twitterPath = "/oauth2/token";
     /** The HTTP clients to use; with more than one, round N uses the Nth (one JVM exercises several adapters). */
@@ -196,6 +202,20 @@ final class AppOptions {
             case "--consumer":
                 consumer = value;
                 break;
+            case "--entra-credential":
+                List<CertificateCredential> credentials = new ArrayList<>();
+                for (String file : list(value)) {
+                    credentials.add(CertificateCredential.read(java.nio.file.Paths.get(file)));
+                }
+                entraCredentials = Collections.unmodifiableList(credentials);
+                break;
+            case "--dpop-keys":
+                List<DpopKey> dk = new ArrayList<>();
+                for (int k = number(name, value, 1); k > 0; k--) {
+                    dk.add(new DpopKey());
+                }
+                dpopKeys = Collections.unmodifiableList(dk);
+                break;
             case "--service-account-key":
                 List<ServiceAccountKey> keys = new ArrayList<>();
                 for (String file : list(value)) {
@@ -241,6 +261,12 @@ final class AppOptions {
         if (providers.contains("eloqua") && users.isEmpty()) {
             throw new IllegalArgumentException("--users must name at least one user");
         }
+        if (providers.contains("dpop") && dpopKeys.isEmpty()) {
+            dpopKeys = List.of(new DpopKey());
+        }
+        if (providers.contains("entra") && entraCredentials.isEmpty()) {
+            throw new IllegalArgumentException("--provider entra needs --entra-credential FILE[,FILE]");
+        }
         if (providers.contains("google") && serviceAccountKeys.isEmpty()) {
             throw new IllegalArgumentException("--provider google needs --service-account-key FILE[,FILE]");
         }
@@ -258,9 +284,12 @@ final class AppOptions {
             case "both":
                 return List.of("eloqua", "twitter");
             case "google":
-                return List.of("google");
+            case "entra":
+            case "dpop":
+                return List.of(value);
             default:
-                throw new IllegalArgumentException("--provider must be eloqua, twitter, both or google, got " + value);
+                throw new IllegalArgumentException("--provider must be eloqua, twitter, both, google, entra or dpop, got "
+                        + value);
         }
     }
 

@@ -15,6 +15,14 @@ final class Tally {
                 for (String user : options.users) {
                     rows.put(key(provider, user), new Row(provider, AppOptions.label(user)));
                 }
+            } else if ("entra".equals(provider)) {
+                for (CertificateCredential c : options.entraCredentials) {
+                    rows.putIfAbsent(key(provider, c.clientId), new Row(provider, c.clientId));
+                }
+            } else if ("dpop".equals(provider)) {
+                for (DpopKey k : options.dpopKeys) {
+                    rows.putIfAbsent(key(provider, k.thumbprint), new Row(provider, k.thumbprint));
+                }
             } else if ("google".equals(provider)) {
                 for (ServiceAccountKey key : options.serviceAccountKeys) {
                     rows.putIfAbsent(key(provider, key.email), new Row(provider, key.email));

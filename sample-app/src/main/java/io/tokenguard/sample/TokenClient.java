@@ -49,6 +49,26 @@ final class TokenClient {
                 + "&assertion=" + key.assertion());
     }
 
+    /** Entra's client-credentials grant with a certificate credential, as MSAL posts it. */
+    HttpCall.Response entra(CertificateCredential credential) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        return HttpCall.post(credential.tokenUri, headers, "client_id=" + credential.clientId
+                + "&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&grant_type=client_credentials"
+                + "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+                + "&client_assertion=" + credential.assertion());
+    }
+
+    /** A client-credentials grant bound to this DPoP key, a fresh proof each time. */
+    HttpCall.Response dpop(DpopKey key) throws IOException {
+        String url = baseUrl + "/dpop/token";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", Credentials.basic(Credentials.ELOQUA_CLIENT_ID, Credentials.ELOQUA_CLIENT_SECRET));
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+        headers.put("DPoP", key.proof("POST", url));
+        return HttpCall.post(url, headers, "grant_type=client_credentials");
+    }
+
     HttpCall.Response data(String accessToken) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + accessToken);

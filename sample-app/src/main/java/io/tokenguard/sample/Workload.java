@@ -71,6 +71,17 @@ final class Workload {
                             () -> client.eloqua(AppOptions.userName(user), options.passwordOf(user), scope));
                     callApi(row, token);
                 }
+            } else if ("entra".equals(provider)) {
+                for (CertificateCredential credential : options.entraCredentials) {
+                    Row row = tally.row(provider, credential.clientId);
+                    callApi(row, token(row, () -> client.entra(credential)));
+                }
+            } else if ("dpop".equals(provider)) {
+                for (DpopKey key : options.dpopKeys) {
+                    Row row = tally.row(provider, key.thumbprint);
+                    // The token is DPoP-bound: the API here takes it as a bearer, enough to show it works.
+                    callApi(row, token(row, () -> client.dpop(key)));
+                }
             } else if ("google".equals(provider)) {
                 for (ServiceAccountKey key : options.serviceAccountKeys) {
                     Row row = tally.row(provider, key.email);

@@ -85,7 +85,7 @@ final class Counters {
         Map<String, Integer> byIdentity = snapshot(identityCalls);
         Map<String, Integer> byStatus = snapshot(statuses);
         StringBuilder b = new StringBuilder("{\"providers\":{");
-        String[] providers = {"eloqua", "twitter", "google"};
+        String[] providers = {"eloqua", "twitter", "google", "entra", "dpop"};
         for (int i = 0; i < providers.length; i++) {
             String p = providers[i];
             if (i > 0) {

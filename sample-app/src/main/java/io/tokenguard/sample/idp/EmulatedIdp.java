@@ -42,6 +42,9 @@ public final class EmulatedIdp implements AutoCloseable {
     private final ServiceAccounts serviceAccounts = new ServiceAccounts();
     /** Google's per-account token quota, scaled down: 10 calls a minute, then 429 for the rest of it. */
     private final TwitterRateLimiter googleQuota;
+    private final AppRegistrations appRegistrations = new AppRegistrations();
+    /** Entra's throttling of one app's token requests, scaled down: 10 a minute, then 429 with Retry-After. */
+    private final TwitterRateLimiter entraQuota;
     private volatile boolean closed;
 
     private EmulatedIdp(IdpOptions options) throws IOException {
@@ -50,6 +53,7 @@ public final class EmulatedIdp implements AutoCloseable {
         this.twitterLimiter = new TwitterRateLimiter(options.clock(), options.twitterMaxCalls(),
                 options.twitterWindow(), options.twitterLockout());
         this.googleQuota = new TwitterRateLimiter(options.clock(), 10, Duration.ofMinutes(1), Duration.ofMinutes(1));
+        this.entraQuota = new TwitterRateLimiter(options.clock(), 10, Duration.ofMinutes(1), Duration.ofMinutes(1));
         Map<String, Endpoint> routes = new LinkedHashMap<>();
         routes.put("/auth/oauth2/token", new EloquaTokenEndpoint(counters, tokens, eloquaLimiter,
                 options.clock(), options.accessTokenLifetime()));
@@ -61,6 +65,9 @@ public final class EmulatedIdp implements AutoCloseable {
         routes.put(FLAKY_TWITTER_PATH, flakyTwitter);
         routes.put(GoogleTokenEndpoint.PATH, new GoogleTokenEndpoint(counters, tokens, serviceAccounts, googleQuota,
                 options.clock()));
+        routes.put(EntraTokenEndpoint.PATH, new EntraTokenEndpoint(counters, tokens, appRegistrations, entraQuota,
+                options.clock()));
+        routes.put(DpopTokenEndpoint.PATH, new DpopTokenEndpoint(counters, tokens, options.clock()));
         routes.put(SERVICE_ACCOUNT_KEYS_PATH, r -> published(serviceAccounts.jwks(email(r))));
         routes.put("/api/data", new ApiDataEndpoint(counters, tokens, options.clock()));
         routes.put("/api/echo", new EchoEndpoint());
@@ -187,6 +194,24 @@ public final class EmulatedIdp implements AutoCloseable {
         googleQuota.lockFromNextCall(java.util.List.of(email), d);
     }
 
+    /** The Entra-like provider's token endpoint ({@code login.microsoftonline.com/<tenant>/oauth2/v2.0/token}). */
+    public static final String ENTRA_TOKEN_PATH = EntraTokenEndpoint.PATH;
+    /** Its app registrations with a certificate credential (client ids). */
+    public static final String ENTRA_APP = AppRegistrations.APP;
+    public static final String OTHER_ENTRA_APP = AppRegistrations.OTHER_APP;
+    /** A client-credentials endpoint whose tokens are bound to a DPoP key; token calls counted per key thumbprint. */
+    public static final String DPOP_TOKEN_PATH = DpopTokenEndpoint.PATH;
+
+    /** What the app holds for its certificate credential (client id, token URI, private key, certificate). */
+    public String entraCredentialFile(String clientId) {
+        return appRegistrations.credentialFile(clientId, baseUrl() + ENTRA_TOKEN_PATH);
+    }
+
+    /** Throttles the app from its next token request on, for d (that request already refused). */
+    public void throttleEntraAppFromNextCallFor(String clientId, Duration d) {
+        entraQuota.lockFromNextCall(java.util.List.of(clientId), d);
+    }
+
     private static String email(IdpRequest r) {
         String q = r.rawQuery();
         return q != null && q.startsWith("email=") ? java.net.URLDecoder.decode(q.substring(6),
@@ -218,6 +243,7 @@ public final class EmulatedIdp implements AutoCloseable {
         eloquaLimiter.reset();
         twitterLimiter.reset();
         googleQuota.reset();
+        entraQuota.reset();
         flakyTwitter.reset();
     }
 
