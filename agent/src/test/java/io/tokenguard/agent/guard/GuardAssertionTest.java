@@ -167,6 +167,43 @@ class GuardAssertionTest {
         assertThat(idp.calls).hasValue(5);
     }
 
+    /**
+     * The hostile corpus, each with Alice's claims once her token is cached: no crash, each reaches the
+     * provider (nothing verifies, and each is one-time or a new request), none is served her token.
+     */
+    @Test
+    void hostileAssertionsAreNeverServedAnotherSignersToken() throws Exception {
+        EndpointRule rule = google(AssertionIdentity.VERIFIED, TrustedKeys.NONE);
+        Guard g = guard(rule);
+        String alice = token(send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), "")));
+        String good = assertion(ALICE, "sa@p.iam", jwkHeader(ALICE));
+        String[] parts = good.split("\\.");
+        long iat = now();
+        String claims = "{\"iss\":\"sa@p.iam\",\"scope\":\"https://www.googleapis.com/auth/cloud-platform\",\"aud\":\""
+                + GOOGLE_URL + "\",\"exp\":" + (iat + 3600) + ",\"iat\":" + iat + ",\"jti\":\"hostile\"}";
+        String jwk = jwkHeader(ALICE);
+        List<String> hostile = new java.util.ArrayList<>(List.of(
+                good.substring(0, good.length() - 7), good + "=", parts[0] + "." + parts[1] + ".",
+                parts[0] + ".%%%." + parts[2], parts[0] + "." + parts[1] + "." + parts[2] + "AA",
+                TestJwts.b64("{\"alg\":\"none\"" + jwk + "}") + "." + TestJwts.b64(claims) + ".",
+                TestJwts.b64("{\"alg\":\"HS256\"" + jwk + "}") + "." + TestJwts.b64(claims) + ".c2ln",
+                sign("RS256", ALICE.getPrivate(), "{\"alg\":\"RS256\",\"crit\":[\"x\"],\"x\":1" + jwk + "}", claims),
+                sign("RS256", ALICE.getPrivate(), "{\"alg\":\"RS256\",\"cty\":\"JWT\"" + jwk + "}", good),
+                sign("RS256", ALICE.getPrivate(), "{\"alg\":\"RS256\",\"pad\":\"" + "p".repeat(40_000) + "\"" + jwk
+                        + "}", claims),
+                sign("RS256", MALLORY.getPrivate(), "{\"alg\":\"RS256\"" + jwk + "}", claims)));
+        int calls = idp.calls.get();
+        idp.status = 400;
+        idp.body = "{\"error\":\"invalid_grant\"}";
+        for (String jwt : hostile) {
+            TokenHttpResponse r = send(g, rule, jwtBearer(jwt, ""));
+            assertThat(token(r)).as(jwt.length() > 120 ? jwt.substring(0, 120) : jwt).isNotEqualTo(alice);
+            assertThat(r.status()).isEqualTo(400);
+        }
+        assertThat(idp.calls.get() - calls).as("every hostile assertion reached the provider").isEqualTo(hostile.size());
+        assertThat(listener.faults).isEmpty();
+    }
+
     @Test
     void exactModeAndRelayedAssertionsStayOneTime() throws Exception {
         EndpointRule exact = google(AssertionIdentity.EXACT, TrustedKeys.NONE);
