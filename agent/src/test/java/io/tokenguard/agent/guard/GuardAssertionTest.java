@@ -204,6 +204,23 @@ class GuardAssertionTest {
         assertThat(listener.faults).isEmpty();
     }
 
+    /** A shared answer lives as any other: the token's lifetime less the refresh skew, then a fresh call. */
+    @Test
+    void aSharedAnswerNeverOutlivesTheTokenItHolds() throws Exception {
+        EndpointRule rule = google(AssertionIdentity.VERIFIED, TrustedKeys.NONE);
+        Guard g = guard(rule);
+        String first = token(send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), "")));
+        clock.advance(Duration.ofMinutes(50));
+        assertThat(token(send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), ""))))
+                .isEqualTo(first);
+        assertThat(idp.calls).hasValue(1);
+        // expires_in 3600: past it (less the skew) a fresh assertion gets a fresh token.
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(token(send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), ""))))
+                .isNotEqualTo(first);
+        assertThat(idp.calls).hasValue(2);
+    }
+
     @Test
     void exactModeAndRelayedAssertionsStayOneTime() throws Exception {
         EndpointRule exact = google(AssertionIdentity.EXACT, TrustedKeys.NONE);
