@@ -33,6 +33,11 @@ final class AssertionIdentities {
     /** How far a DPoP proof's iat may be from now (RFC 9449 §11.1 leaves the window to the server). */
     static final long DPOP_WINDOW_SECONDS = 300;
     private static final int MEMO_ENTRIES = 10_000;
+    /**
+     * Values of one kind (one parameter, or DPoP headers) read per request; the rest count as their
+     * bytes, so a request cannot make the guard check signatures without bound.
+     */
+    static final int MAX_READ_PER_KIND = 2;
     /** Stands for "does not verify" in the memo (a forger's retries cost a look-up, not a signature check). */
     private static final VerifiedJwt UNVERIFIABLE = null;
 
@@ -57,6 +62,19 @@ final class AssertionIdentities {
     AssertionIdentities(IdentityHasher hasher, GuardClock clock) {
         this.hasher = hasher;
         this.clock = clock;
+    }
+
+    /**
+     * A reading's key in a request's readings: the kind and the value as sent. A parameter and a DPoP
+     * header with the same bytes are different readings (a proof reads as its key only, an assertion
+     * as its signer and claims), and each is looked up as its own kind.
+     */
+    static String parameterKey(String value) {
+        return "p\u0000" + value;
+    }
+
+    static String proofKey(String value) {
+        return "d\u0000" + value;
     }
 
     /** Whether this body parameter of this request may be read by its claims at all. */

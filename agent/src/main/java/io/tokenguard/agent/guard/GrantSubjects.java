@@ -181,17 +181,21 @@ final class GrantSubjects {
             }
         }
         for (String name : PROOF_HEADERS) {
-            if (oneTime(new LinkedHashSet<>(headers.all(name)), verified)) {
+            if (oneTime(new LinkedHashSet<>(headers.all(name)), AssertionIdentities.DPOP_HEADER.equalsIgnoreCase(name)
+                    ? verified : null, true)) {
                 return true;
             }
         }
-        return oneTime(request.readings("assertion"), verified)
-                || oneTime(request.readings("client_assertion"), verified);
+        return oneTime(request.readings("assertion"), verified, false)
+                || oneTime(request.readings("client_assertion"), verified, false);
     }
 
-    private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified) {
+    /** Verified values of their own kind (a proof as a proof, a parameter as a parameter) are not one-time. */
+    private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified, boolean proofs) {
         for (String a : assertions) {
-            if (verified != null && (verified.containsKey(a) || verified.containsKey(TokenRequest.STRING + a))) {
+            if (verified != null && (proofs ? verified.containsKey(AssertionIdentities.proofKey(a))
+                    : verified.containsKey(AssertionIdentities.parameterKey(a))
+                    || verified.containsKey(AssertionIdentities.parameterKey(TokenRequest.STRING + a)))) {
                 continue;
             }
             UnverifiedJwt jwt = UnverifiedJwt.read(a);

@@ -101,7 +101,7 @@ final class RequestIdentity {
                 fp.chars(e.getKey()).field(count(e.getValue().size()));
                 boolean readable = jwtReadings != null && AssertionIdentities.readable(e.getKey(), parsed);
                 for (String v : e.getValue()) {
-                    String reading = readable ? jwtReadings.get(v) : null;
+                    String reading = readable ? jwtReadings.get(AssertionIdentities.parameterKey(v)) : null;
                     if (reading != null) {
                         verified(fp, reading);
                     } else {
@@ -146,12 +146,14 @@ final class RequestIdentity {
             readings = readParameter(AssertionIdentities.CLIENT_ASSERTION, assertions, rule, parsed, readings);
         }
         HttpHeaders headers = request.headers();
-        for (int i = 0; i < headers.size(); i++) {
+        int proofs = 0;
+        for (int i = 0; i < headers.size() && proofs < AssertionIdentities.MAX_READ_PER_KIND; i++) {
             if (AssertionIdentities.DPOP_HEADER.equalsIgnoreCase(headers.name(i))) {
+                proofs++;
                 String reading = assertions.ofDpopProof(rule, headers.value(i), request.method(), request.url());
                 if (reading != null) {
                     readings = readings == null ? new HashMap<>(4) : readings;
-                    readings.put(headers.value(i), reading);
+                    readings.put(AssertionIdentities.proofKey(headers.value(i)), reading);
                 }
             }
         }
@@ -165,14 +167,19 @@ final class RequestIdentity {
             return readings;
         }
         boolean typed = parsed.kind() == TokenRequest.BodyKind.JSON;
+        int read = 0;
         for (String v : values) {
+            if (++read > AssertionIdentities.MAX_READ_PER_KIND) {
+                // A request with more is hostile: the rest count as their bytes, no signature check each.
+                break;
+            }
             if (typed && v.charAt(0) != TokenRequest.STRING) {
                 continue;
             }
             String reading = assertions.ofAssertion(rule, typed ? v.substring(1) : v);
             if (reading != null) {
                 readings = readings == null ? new HashMap<>(4) : readings;
-                readings.put(v, reading);
+                readings.put(AssertionIdentities.parameterKey(v), reading);
             }
         }
         return readings;
@@ -209,7 +216,7 @@ final class RequestIdentity {
             boolean proofs = jwtReadings != null && AssertionIdentities.DPOP_HEADER.equals(names.name(j));
             for (int i = 0; i < headerHashes.length; i++) {
                 if (names.matches(j, headerHashes[i], headers.name(i))) {
-                    String reading = proofs ? jwtReadings.get(headers.value(i)) : null;
+                    String reading = proofs ? jwtReadings.get(AssertionIdentities.proofKey(headers.value(i))) : null;
                     if (reading != null) {
                         verified(fp, reading);
                     } else {
@@ -241,7 +248,7 @@ final class RequestIdentity {
             for (String v : request.headers().all(name)) {
                 // A verified DPoP proof as its key: fresh proofs of one key are held by one cooldown.
                 String reading = jwtReadings != null && AssertionIdentities.DPOP_HEADER.equals(name)
-                        ? jwtReadings.get(v) : null;
+                        ? jwtReadings.get(AssertionIdentities.proofKey(v)) : null;
                 if (reading != null) {
                     b.append(name).append("\u0000verified=").append(reading.length()).append(':').append(reading);
                 } else {
@@ -271,9 +278,9 @@ final class RequestIdentity {
      * with a key that does not verify, is then not the signer's), else its bytes.
      */
     private void clientAssertion(StringBuilder b, String v) {
-        String reading = jwtReadings == null ? null : jwtReadings.get(v);
+        String reading = jwtReadings == null ? null : jwtReadings.get(AssertionIdentities.parameterKey(v));
         if (reading == null && jwtReadings != null) {
-            reading = jwtReadings.get(TokenRequest.STRING + v);
+            reading = jwtReadings.get(AssertionIdentities.parameterKey(TokenRequest.STRING + v));
         }
         if (reading != null) {
             b.append("client-assertion\u0000verified=").append(reading.length()).append(':').append(reading);

@@ -29,6 +29,12 @@ public enum JwsAlgorithm {
 
     /** Weaker RSA keys are not taken as proof of who signed (RFC 7518 §3.3 asks for 2048 bits). */
     private static final int MIN_RSA_BITS = 2048;
+    /**
+     * Larger moduli and exponents cost a verifier far more than any real signer uses (65537 is the
+     * norm): a request must not be able to buy seconds of CPU with a key it made up.
+     */
+    private static final int MAX_RSA_BITS = 8192;
+    private static final int MAX_RSA_EXPONENT_BITS = 33;
 
     enum Family { RSA, EC, EDDSA }
 
@@ -66,13 +72,19 @@ public enum JwsAlgorithm {
     boolean fits(PublicKey key) {
         switch (family) {
             case RSA:
-                return key instanceof RSAPublicKey && ((RSAPublicKey) key).getModulus().bitLength() >= MIN_RSA_BITS;
+                if (!(key instanceof RSAPublicKey)) {
+                    return false;
+                }
+                RSAPublicKey rsa = (RSAPublicKey) key;
+                int bits = rsa.getModulus().bitLength();
+                return bits >= MIN_RSA_BITS && bits <= MAX_RSA_BITS
+                        && rsa.getPublicExponent().bitLength() <= MAX_RSA_EXPONENT_BITS;
             case EC:
                 return key instanceof ECPublicKey
                         && ((ECPublicKey) key).getParams().getCurve().getField().getFieldSize() == curveBits;
             default:
                 String a = key.getAlgorithm();
-                return "EdDSA".equals(a) || "Ed25519".equals(a) || "Ed448".equals(a);
+                return ("EdDSA".equals(a) || "Ed25519".equals(a) || "Ed448".equals(a)) && EdwardsKeys.holdable(key);
         }
     }
 

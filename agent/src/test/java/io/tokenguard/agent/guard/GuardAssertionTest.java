@@ -204,6 +204,24 @@ class GuardAssertionTest {
         assertThat(listener.faults).isEmpty();
     }
 
+    /** Past two values of one parameter the rest count as their bytes: a request cannot buy unbounded checks. */
+    @Test
+    void onlyTheFirstTwoValuesOfAParameterAreVerified() throws Exception {
+        EndpointRule rule = google(AssertionIdentity.VERIFIED, TrustedKeys.NONE);
+        Guard g = guard(rule);
+        for (int i = 0; i < 2; i++) {
+            send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), "&assertion="
+                    + assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)) + "&assertion=" + assertion(ALICE, "sa@p.iam",
+                    jwkHeader(ALICE))));
+        }
+        assertThat(idp.calls).as("the third, unread, is one-time").hasValue(2);
+        for (int i = 0; i < 2; i++) {
+            send(g, rule, jwtBearer(assertion(ALICE, "sa@p.iam", jwkHeader(ALICE)), "&assertion="
+                    + assertion(ALICE, "sa@p.iam", jwkHeader(ALICE))));
+        }
+        assertThat(idp.calls).as("two values, both verified: shared").hasValue(3);
+    }
+
     /** A shared answer lives as any other: the token's lifetime less the refresh skew, then a fresh call. */
     @Test
     void aSharedAnswerNeverOutlivesTheTokenItHolds() throws Exception {

@@ -95,6 +95,16 @@ class AssertionVerifierTest {
     }
 
     @Test
+    void anRsaKeyMadeToCostTheVerifierIsNeverTried() throws Exception {
+        // A valid signature under a key with a 36-bit public exponent: real signers use 65537.
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(new java.security.spec.RSAKeyGenParameterSpec(2048, java.math.BigInteger.valueOf(34_359_738_421L)));
+        KeyPair costly = g.generateKeyPair();
+        assertThat(verified(withJwk("RS256", costly, claims("a", NOW)))).isNull();
+        assertThat(verified(withJwk("RS256", ALICE, claims("a", NOW)))).isNotNull();
+    }
+
+    @Test
     void x5cIsTrustedForItsKeyAndAChainThatDoesNotMatchIsNot() throws Exception {
         TestJwts.SelfSigned cert = TestJwts.selfSigned(dir, "app");
         TestJwts.SelfSigned other = TestJwts.selfSigned(dir, "other");
