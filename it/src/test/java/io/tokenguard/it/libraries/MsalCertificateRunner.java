@@ -14,13 +14,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,44 +57,13 @@ public final class MsalCertificateRunner {
         // factory, the holder of any client certificate) must take for different clients. A running app has
         // made its first https connection long before; so does this one, before its threads start.
         javax.net.ssl.HttpsURLConnection.getDefaultSSLSocketFactory();
-        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-        Map<String, Boolean> tokens = new ConcurrentHashMap<>();
-        CountDownLatch start = new CountDownLatch(1);
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Thread(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                for (int i = 0; i < calls; i++) {
-                    String outcome;
-                    try {
-                        ConfidentialClientApplication app = ConfidentialClientApplication
-                                .builder(clientId, ClientCredentialFactory.createFromCertificate(key, cert))
-                                .authority(authority).instanceDiscovery(false).validateAuthority(false).build();
-                        IAuthenticationResult r = app.acquireToken(ClientCredentialParameters.builder(
-                                Set.of("https://graph.microsoft.com/.default")).build()).get();
-                        tokens.put(r.accessToken(), Boolean.TRUE);
-                        outcome = "ok";
-                    } catch (ExecutionException e) {
-                        outcome = e.getCause().getClass().getSimpleName();
-                    } catch (Exception e) {
-                        outcome = e.getClass().getSimpleName();
-                    }
-                    outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
-                }
-            });
-            workers[t].start();
-        }
-        start.countDown();
-        for (Thread w : workers) {
-            w.join();
-        }
-        StringBuilder line = new StringBuilder("case msal");
-        new TreeMap<>(outcomes).forEach((o, c) -> line.append(' ').append(o).append('=').append(c.get()));
-        line.append(" tokens=").append(tokens.size());
-        System.out.println(line);
+        System.out.println(CarelessCalls.run("msal", threads, calls, () -> {
+            ConfidentialClientApplication app = ConfidentialClientApplication
+                    .builder(clientId, ClientCredentialFactory.createFromCertificate(key, cert))
+                    .authority(authority).instanceDiscovery(false).validateAuthority(false).build();
+            IAuthenticationResult r = app.acquireToken(ClientCredentialParameters.builder(
+                    Set.of("https://graph.microsoft.com/.default")).build()).get();
+            return r.accessToken();
+        }));
     }
 }

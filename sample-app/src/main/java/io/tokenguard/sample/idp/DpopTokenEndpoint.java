@@ -1,7 +1,6 @@
 package io.tokenguard.sample.idp;
 
 import io.tokenguard.sample.json.Json;
-import io.tokenguard.sample.json.JsonParser;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -96,36 +95,26 @@ final class DpopTokenEndpoint implements Endpoint {
         }
 
         static Proof read(String jwt) {
-            if (jwt == null) {
-                return null;
-            }
-            String[] parts = jwt.split("\\.", -1);
-            if (parts.length != 3) {
+            CompactJwt a = CompactJwt.read(jwt);
+            if (a == null) {
                 return null;
             }
             try {
-                Base64.Decoder d = Base64.getUrlDecoder();
-                Map<?, ?> header = (Map<?, ?>) JsonParser.parse(new String(d.decode(parts[0]), StandardCharsets.UTF_8));
-                Map<?, ?> jwk = (Map<?, ?>) header.get("jwk");
-                if (!"dpop+jwt".equals(header.get("typ")) || !"ES256".equals(header.get("alg")) || jwk == null
+                Map<?, ?> jwk = a.header.get("jwk") instanceof Map ? (Map<?, ?>) a.header.get("jwk") : null;
+                if (!"dpop+jwt".equals(a.headerText("typ")) || !"ES256".equals(a.headerText("alg")) || jwk == null
                         || !"EC".equals(jwk.get("kty")) || !"P-256".equals(jwk.get("crv")) || jwk.containsKey("d")) {
                     return null;
                 }
                 String x = (String) jwk.get("x");
                 String y = (String) jwk.get("y");
+                Base64.Decoder d = Base64.getUrlDecoder();
                 AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
                 p.init(new ECGenParameterSpec("secp256r1"));
                 PublicKey key = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(
                         new BigInteger(1, d.decode(x)), new BigInteger(1, d.decode(y))),
                         p.getParameterSpec(ECParameterSpec.class)));
-                Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-                s.initVerify(key);
-                s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-                if (!s.verify(d.decode(parts[2]))) {
-                    return null;
-                }
-                return new Proof(JsonParser.parseFlatObject(new String(d.decode(parts[1]), StandardCharsets.UTF_8)),
-                        thumbprint(x, y));
+                return a.verifies(Signature.getInstance("SHA256withECDSAinP1363Format"), key)
+                        ? new Proof(a.claims, thumbprint(x, y)) : null;
             } catch (GeneralSecurityException | RuntimeException e) {
                 return null;
             }

@@ -1,11 +1,8 @@
 package io.tokenguard.sample.idp;
 
 import io.tokenguard.sample.json.Json;
-import io.tokenguard.sample.json.JsonParser;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
@@ -85,47 +82,37 @@ final class EntraTokenEndpoint implements Endpoint {
     }
 
     private boolean verifies(String jwt, String clientId, AppRegistrations.Registration app) {
-        if (jwt == null) {
-            return false;
-        }
-        String[] parts = jwt.split("\\.", -1);
-        if (parts.length != 3) {
+        CompactJwt a = CompactJwt.read(jwt);
+        if (a == null) {
             return false;
         }
         try {
-            Base64.Decoder d = Base64.getUrlDecoder();
-            Map<?, ?> header = (Map<?, ?>) JsonParser.parse(new String(d.decode(parts[0]), StandardCharsets.UTF_8));
-            Map<String, String> claims = JsonParser.parseFlatObject(new String(d.decode(parts[1]),
-                    StandardCharsets.UTF_8));
-            Object x5t = header.get("x5t");
+            String x5t = a.headerText("x5t");
             String registered = Base64.getUrlEncoder().withoutPadding().encodeToString(
                     MessageDigest.getInstance("SHA-1").digest(app.certificate.getEncoded()));
-            long exp = Long.parseLong(String.valueOf(claims.get("exp")));
-            String aud = claims.get("aud");
-            if (x5t != null && !registered.equals(x5t) || exp <= clock.millis() / 1000 || aud == null
-                    || !aud.endsWith(PATH) || !clientId.equals(claims.get("iss")) || !clientId.equals(claims.get("sub"))) {
+            String aud = a.claims.get("aud");
+            if (x5t != null && !registered.equals(x5t) || a.number("exp") <= clock.millis() / 1000 || aud == null
+                    || !aud.endsWith(PATH) || !clientId.equals(a.claims.get("iss"))
+                    || !clientId.equals(a.claims.get("sub"))) {
                 return false;
             }
-            return signatureVerifies(String.valueOf(header.get("alg")), app.certificate.getPublicKey(),
-                    (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), d.decode(parts[2]));
-        } catch (GeneralSecurityException | RuntimeException e) {
+            Signature s = signature(a.headerText("alg"));
+            return s != null && a.verifies(s, app.certificate.getPublicKey());
+        } catch (GeneralSecurityException e) {
             return false;
         }
     }
 
-    private static boolean signatureVerifies(String alg, PublicKey key, byte[] input, byte[] signature)
-            throws GeneralSecurityException {
-        Signature s;
+    /** Entra's algorithms for a certificate's client assertion, or null for any other. */
+    private static Signature signature(String alg) throws GeneralSecurityException {
         if ("RS256".equals(alg)) {
-            s = Signature.getInstance("SHA256withRSA");
-        } else if ("PS256".equals(alg)) {
-            s = Signature.getInstance("RSASSA-PSS");
-            s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
-        } else {
-            return false;
+            return Signature.getInstance("SHA256withRSA");
         }
-        s.initVerify(key);
-        s.update(input);
-        return s.verify(signature);
+        if ("PS256".equals(alg)) {
+            Signature s = Signature.getInstance("RSASSA-PSS");
+            s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+            return s;
+        }
+        return null;
     }
 }

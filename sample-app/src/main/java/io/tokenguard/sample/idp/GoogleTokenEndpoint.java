@@ -1,14 +1,11 @@
 package io.tokenguard.sample.idp;
 
 import io.tokenguard.sample.json.Json;
-import io.tokenguard.sample.json.JsonParser;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -43,14 +40,17 @@ final class GoogleTokenEndpoint implements Endpoint {
     @Override
     public IdpReply handle(IdpRequest request) {
         Map<String, String> params = RequestParams.form(request.bodyText());
-        Assertion a = Assertion.read(params.get("assertion"));
+        CompactJwt a = CompactJwt.read(params.get("assertion"));
+        if (a != null && !"RS256".equals(a.headerText("alg"))) {
+            a = null;
+        }
         counters.tokenCall(PROVIDER, a == null ? null : a.claims.get("iss"));
         IdpReply reply = answer(request, params, a);
         counters.status(PROVIDER, reply.status());
         return reply;
     }
 
-    private IdpReply answer(IdpRequest request, Map<String, String> params, Assertion a) {
+    private IdpReply answer(IdpRequest request, Map<String, String> params, CompactJwt a) {
         if (!"POST".equals(request.method())) {
             return IdpReply.json(405, "{\"error\":\"invalid_request\",\"error_description\":\"POST only\"}");
         }
@@ -68,7 +68,7 @@ final class GoogleTokenEndpoint implements Endpoint {
             return IdpReply.json(400, "{\"error\":\"invalid_grant\",\"error_description\":\"Invalid grant: account not"
                     + " found\"}");
         }
-        if (!a.verifiesUnder(key)) {
+        if (!verifies(a, key)) {
             return IdpReply.json(400, BAD_SIGNATURE);
         }
         long now = clock.millis() / 1000;
@@ -88,59 +88,11 @@ final class GoogleTokenEndpoint implements Endpoint {
                 + ",\"expires_in\":" + LIFETIME.getSeconds() + ",\"token_type\":\"Bearer\"}");
     }
 
-    /** An RS256 compact JWT with flat header and claims; null when it is not one. */
-    private static final class Assertion {
-        final Map<String, String> claims;
-        final byte[] signingInput;
-        final byte[] signature;
-
-        private Assertion(Map<String, String> claims, byte[] signingInput, byte[] signature) {
-            this.claims = claims;
-            this.signingInput = signingInput;
-            this.signature = signature;
-        }
-
-        static Assertion read(String jwt) {
-            if (jwt == null) {
-                return null;
-            }
-            String[] parts = jwt.split("\\.", -1);
-            if (parts.length != 3) {
-                return null;
-            }
-            try {
-                Base64.Decoder d = Base64.getUrlDecoder();
-                Map<String, String> header = JsonParser.parseFlatObject(new String(d.decode(parts[0]),
-                        StandardCharsets.UTF_8));
-                if (!"RS256".equals(header.get("alg"))) {
-                    return null;
-                }
-                Map<String, String> claims = JsonParser.parseFlatObject(new String(d.decode(parts[1]),
-                        StandardCharsets.UTF_8));
-                return new Assertion(claims, (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
-                        d.decode(parts[2]));
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-
-        boolean verifiesUnder(KeyPair key) {
-            try {
-                Signature s = Signature.getInstance("SHA256withRSA");
-                s.initVerify(key.getPublic());
-                s.update(signingInput);
-                return s.verify(signature);
-            } catch (GeneralSecurityException e) {
-                return false;
-            }
-        }
-
-        long number(String name) {
-            try {
-                return Long.parseLong(claims.get(name));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
+    private static boolean verifies(CompactJwt a, KeyPair key) {
+        try {
+            return a.verifies(Signature.getInstance("SHA256withRSA"), key.getPublic());
+        } catch (GeneralSecurityException e) {
+            return false;
         }
     }
 }
