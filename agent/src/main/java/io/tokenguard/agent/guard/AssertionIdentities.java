@@ -69,8 +69,8 @@ final class AssertionIdentities {
      * header with the same bytes are different readings (a proof reads as its key only, an assertion
      * as its signer and claims), and each is looked up as its own kind.
      */
-    static String parameterKey(String value) {
-        return "p\u0000" + value;
+    static String parameterKey(String name, String value) {
+        return "p\u0000" + name + "\u0000" + value;
     }
 
     static String proofKey(String value) {

@@ -182,20 +182,31 @@ final class GrantSubjects {
         }
         for (String name : PROOF_HEADERS) {
             if (oneTime(new LinkedHashSet<>(headers.all(name)), AssertionIdentities.DPOP_HEADER.equalsIgnoreCase(name)
-                    ? verified : null, true)) {
+                    ? verified : null, null)) {
                 return true;
             }
         }
-        return oneTime(request.readings("assertion"), verified, false)
-                || oneTime(request.readings("client_assertion"), verified, false);
+        return oneTime(request.readings(AssertionIdentities.ASSERTION), verifiedOf(AssertionIdentities.ASSERTION,
+                request, verified), AssertionIdentities.ASSERTION)
+                || oneTime(request.readings(AssertionIdentities.CLIENT_ASSERTION), verifiedOf(
+                        AssertionIdentities.CLIENT_ASSERTION, request, verified), AssertionIdentities.CLIENT_ASSERTION);
     }
 
-    /** Verified values of their own kind (a proof as a proof, a parameter as a parameter) are not one-time. */
-    private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified, boolean proofs) {
+    /** The readings a parameter may count on: none unless that very parameter may be read by its claims. */
+    private static java.util.Map<String, String> verifiedOf(String name, TokenRequest request,
+                                                           java.util.Map<String, String> verified) {
+        return verified != null && AssertionIdentities.readable(name, request) ? verified : null;
+    }
+
+    /**
+     * Verified values of their own kind and name (a proof as a proof, an assertion as the parameter it was
+     * read as) are not one-time; name is null for proof headers.
+     */
+    private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified, String name) {
         for (String a : assertions) {
-            if (verified != null && (proofs ? verified.containsKey(AssertionIdentities.proofKey(a))
-                    : verified.containsKey(AssertionIdentities.parameterKey(a))
-                    || verified.containsKey(AssertionIdentities.parameterKey(TokenRequest.STRING + a)))) {
+            if (verified != null && (name == null ? verified.containsKey(AssertionIdentities.proofKey(a))
+                    : verified.containsKey(AssertionIdentities.parameterKey(name, a))
+                    || verified.containsKey(AssertionIdentities.parameterKey(name, TokenRequest.STRING + a)))) {
                 continue;
             }
             UnverifiedJwt jwt = UnverifiedJwt.read(a);

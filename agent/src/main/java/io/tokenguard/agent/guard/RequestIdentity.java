@@ -101,7 +101,7 @@ final class RequestIdentity {
                 fp.chars(e.getKey()).field(count(e.getValue().size()));
                 boolean readable = jwtReadings != null && AssertionIdentities.readable(e.getKey(), parsed);
                 for (String v : e.getValue()) {
-                    String reading = readable ? jwtReadings.get(AssertionIdentities.parameterKey(v)) : null;
+                    String reading = readable ? jwtReadings.get(AssertionIdentities.parameterKey(e.getKey(), v)) : null;
                     if (reading != null) {
                         verified(fp, reading);
                     } else {
@@ -179,7 +179,7 @@ final class RequestIdentity {
             String reading = assertions.ofAssertion(rule, typed ? v.substring(1) : v);
             if (reading != null) {
                 readings = readings == null ? new HashMap<>(4) : readings;
-                readings.put(AssertionIdentities.parameterKey(v), reading);
+                readings.put(AssertionIdentities.parameterKey(name, v), reading);
             }
         }
         return readings;
@@ -278,9 +278,10 @@ final class RequestIdentity {
      * with a key that does not verify, is then not the signer's), else its bytes.
      */
     private void clientAssertion(StringBuilder b, String v) {
-        String reading = jwtReadings == null ? null : jwtReadings.get(AssertionIdentities.parameterKey(v));
+        String name = AssertionIdentities.CLIENT_ASSERTION;
+        String reading = jwtReadings == null ? null : jwtReadings.get(AssertionIdentities.parameterKey(name, v));
         if (reading == null && jwtReadings != null) {
-            reading = jwtReadings.get(AssertionIdentities.parameterKey(TokenRequest.STRING + v));
+            reading = jwtReadings.get(AssertionIdentities.parameterKey(name, TokenRequest.STRING + v));
         }
         if (reading != null) {
             b.append("client-assertion\u0000verified=").append(reading.length()).append(':').append(reading);
