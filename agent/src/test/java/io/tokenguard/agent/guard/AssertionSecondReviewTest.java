@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Second hostile review of verified assertion / DPoP identities, after 6d1cb41 (readings per kind, small-order
  * Edwards keys refused, RSA caps, two values read per kind). Each test asserts the SAFE behaviour with real
- * provider call counts and tokens; a test that found a hole stays, {@link Disabled} with "HOLE: ...".
+ * provider call counts and tokens; a test that found a hole stays, @Disabled with "HOLE: ...".
  */
 class AssertionSecondReviewTest {
     private static final String GOOGLE_URL = "https://oauth2.googleapis.com/token";
