@@ -1,5 +1,6 @@
 package io.tokenguard.agent.guard;
 
+import static io.tokenguard.agent.guard.AssertionRequests.*;
 import static io.tokenguard.agent.guard.TestRequests.post;
 import static io.tokenguard.agent.jose.TestJwts.b64;
 import static io.tokenguard.agent.jose.TestJwts.jwk;
@@ -35,15 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a hole are kept, {@link Disabled} with "HOLE: ...".
  */
 class AssertionCrossIdentityAttackTest {
-    private static final String GOOGLE_URL = "https://oauth2.googleapis.com/token";
     private static final String OTHER_URL = "https://sts.example.com/token";
-    private static final String ENTRA_URL = "https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token";
-    private static final String DPOP_URL = "https://as.example/oauth2/token";
-    private static final String FORM = "application/x-www-form-urlencoded";
-    private static final String JWT_BEARER = "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer";
-    private static final String JWT_BEARER_RAW = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-    private static final String CLIENT_ASSERTION_TYPE =
-            "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
     private static final KeyPair ALICE = TestJwts.rsa();
     private static final KeyPair MALLORY = TestJwts.rsa();
     private static final KeyPair EC_A = TestJwts.ec("secp256r1");
@@ -58,11 +51,6 @@ class AssertionCrossIdentityAttackTest {
 
     private long now() {
         return clock.wallClockMillis() / 1000;
-    }
-
-    private static EndpointRule google(AssertionIdentity how, TrustedKeys keys) {
-        return EndpointRule.builder("google").url(GOOGLE_URL).limit("none").assertionIdentity(how).assertionKeys(keys)
-                .build();
     }
 
     private Guard guard(EndpointRule... rules) {
@@ -83,29 +71,6 @@ class AssertionCrossIdentityAttackTest {
     private String assertion(KeyPair keys, String iss, String headerExtra) {
         return sign("RS256", keys.getPrivate(), "{\"alg\":\"RS256\",\"typ\":\"JWT\"" + headerExtra + "}",
                 claims(iss, null, now() + 3600, ""));
-    }
-
-    private static String jwkHeader(KeyPair keys) {
-        return ",\"jwk\":" + jwk(keys.getPublic());
-    }
-
-    private static TokenHttpRequest jwtBearer(String assertion, String extra) {
-        return post(GOOGLE_URL, null, FORM, "grant_type=" + JWT_BEARER + "&assertion=" + assertion + extra, 0);
-    }
-
-    private static TokenHttpRequest withHeaders(String method, String url, HttpHeaders headers, String body) {
-        try {
-            return new TokenHttpRequest(TestRequests.CLIENT, method, new URL(url), headers,
-                    body.getBytes(StandardCharsets.UTF_8), 0);
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static String token(TokenHttpResponse r) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]*)\"")
-                .matcher(FakeIdp.text(r));
-        return m.find() ? m.group(1) : FakeIdp.text(r);
     }
 
     private TokenHttpResponse send(Guard g, EndpointRule rule, TokenHttpRequest request) throws Exception {

@@ -1,5 +1,6 @@
 package io.tokenguard.agent.guard;
 
+import static io.tokenguard.agent.guard.AssertionRequests.*;
 import static io.tokenguard.agent.guard.TestRequests.post;
 import static io.tokenguard.agent.jose.TestJwts.jwk;
 import static io.tokenguard.agent.jose.TestJwts.sign;
@@ -29,15 +30,8 @@ import org.junit.jupiter.api.Test;
  * provider call counts and tokens; a test that found a hole stays, @Disabled with "HOLE: ...".
  */
 class AssertionSecondReviewTest {
-    private static final String GOOGLE_URL = "https://oauth2.googleapis.com/token";
-    private static final String DPOP_URL = "https://as.example/oauth2/token";
-    private static final String FORM = "application/x-www-form-urlencoded";
     private static final String JSON = "application/json";
-    private static final String JWT_BEARER = "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer";
-    private static final String JWT_BEARER_RAW = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private static final String TOKEN_EXCHANGE = "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange";
-    private static final String CLIENT_ASSERTION_TYPE =
-            "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
     private static final KeyPair ALICE = TestJwts.rsa();
     private static final KeyPair MALLORY = TestJwts.rsa();
     private static final KeyPair EC_A = TestJwts.ec("secp256r1");
@@ -80,21 +74,6 @@ class AssertionSecondReviewTest {
 
     private static TokenHttpRequest form(String url, String body) {
         return post(url, null, FORM, body, 0);
-    }
-
-    private static TokenHttpRequest withHeaders(String method, String url, HttpHeaders headers, String body) {
-        try {
-            return new TokenHttpRequest(TestRequests.CLIENT, method, new URL(url), headers,
-                    body.getBytes(StandardCharsets.UTF_8), 0);
-        } catch (java.net.MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static String token(TokenHttpResponse r) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]*)\"")
-                .matcher(FakeIdp.text(r));
-        return m.find() ? m.group(1) : FakeIdp.text(r);
     }
 
     private String send(Guard g, EndpointRule rule, TokenHttpRequest request) throws Exception {

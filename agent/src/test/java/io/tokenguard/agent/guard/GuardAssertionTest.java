@@ -1,5 +1,6 @@
 package io.tokenguard.agent.guard;
 
+import static io.tokenguard.agent.guard.AssertionRequests.*;
 import static io.tokenguard.agent.guard.TestRequests.post;
 import static io.tokenguard.agent.jose.TestJwts.jwk;
 import static io.tokenguard.agent.jose.TestJwts.sign;
@@ -33,12 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * gets that answer.
  */
 class GuardAssertionTest {
-    private static final String GOOGLE_URL = "https://oauth2.googleapis.com/token";
-    private static final String ENTRA_URL = "https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token";
-    private static final String FORM = "application/x-www-form-urlencoded";
-    private static final String JWT_BEARER = "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer";
-    private static final String CLIENT_ASSERTION_TYPE =
-            "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer";
     private static final int CARELESS = 20;
     private static final KeyPair ALICE = TestJwts.rsa();
     private static final KeyPair BOB = TestJwts.rsa();
@@ -55,11 +50,6 @@ class GuardAssertionTest {
         return clock.wallClockMillis() / 1000;
     }
 
-    private static EndpointRule google(AssertionIdentity how, TrustedKeys keys) {
-        return EndpointRule.builder("google").url(GOOGLE_URL).limit("none").assertionIdentity(how).assertionKeys(keys)
-                .build();
-    }
-
     private Guard guard(EndpointRule rule) {
         return new Guard(AgentSettings.builder().mode(Mode.ENFORCE).rule(rule).build(), clock, listener);
     }
@@ -71,21 +61,6 @@ class GuardAssertionTest {
                 "{\"iss\":\"" + serviceAccount + "\",\"scope\":\"https://www.googleapis.com/auth/cloud-platform\","
                         + "\"aud\":\"" + GOOGLE_URL + "\",\"exp\":" + (iat + 3600) + ",\"iat\":" + iat
                         + ",\"jti\":\"" + UUID.randomUUID() + "\"}");
-    }
-
-    private static String jwkHeader(KeyPair keys) {
-        return ",\"jwk\":" + jwk(keys.getPublic());
-    }
-
-    private static TokenHttpRequest jwtBearer(String assertion, String extra) {
-        return post(GOOGLE_URL, null, FORM, "grant_type=" + JWT_BEARER + "&assertion=" + assertion + extra, 0);
-    }
-
-    /** The access token of an answer (its expires_in counts down as the clock moves), or the whole body. */
-    private static String token(TokenHttpResponse r) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"access_token\":\"([^\"]*)\"")
-                .matcher(FakeIdp.text(r));
-        return m.find() ? m.group(1) : FakeIdp.text(r);
     }
 
     private TokenHttpResponse send(Guard g, EndpointRule rule, TokenHttpRequest request) throws Exception {
@@ -350,7 +325,6 @@ class GuardAssertionTest {
                 "grant_type=client_credentials".getBytes(StandardCharsets.UTF_8), 0);
     }
 
-    private static final String DPOP_URL = "https://as.example/oauth2/token";
 
     @Test
     void dpopProofsOfOneKeyShareItsTokenAndAnotherKeyNeverGetsIt() throws Exception {
