@@ -56,7 +56,8 @@ final class AgentInstaller {
                     AgentLog.raw(line);
                 }
             }
-            RunReport report = RunReport.of(registry, mode);
+            RunReport report = telemetry == null ? RunReport.of(registry, mode)
+                    : RunReport.of(registry, mode, telemetry.callSites());
             failed = report.failed();
             if (settings.reportJson() != null) {
                 report.writeTo(settings.reportJson());

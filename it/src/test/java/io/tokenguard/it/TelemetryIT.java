@@ -36,7 +36,7 @@ class TelemetryIT extends AgainstEmulatedIdp {
     private static final String[] CLEAN = {"--provider", "eloqua", "--users", "alice", "--threads", "4",
         "--iterations", "5"};
     private static final List<String> EVENT_FIELDS = Arrays.asList("tokenguard", "ts", "endpoint", "client",
-            "httpClient", "user", "grant", "kind", "action", "limit", "retryAfterSeconds", "upstreamLastMinute");
+            "httpClient", "user", "grant", "kind", "action", "limit", "retryAfterSeconds", "upstreamLastMinute", "callSite");
     /** Four users, two upstream calls a minute allowed: the first two pass, the other two breach every time. */
     private static final String[] STORM = {"--provider", "eloqua", "--users", "alice,bob,carol,dave", "--threads", "1",
         "--iterations", "5", "--client", "jdkhttp"};
@@ -124,6 +124,10 @@ class TelemetryIT extends AgainstEmulatedIdp {
                     : EVENT_FIELDS.toArray(new String[0]));
             assertThat(event.get("kind")).isEqualTo("local_limit");
             assertThat(event.get("httpClient")).isEqualTo("urlconnection");
+            if ("violation".equals(event.get("tokenguard"))) {
+                // The app's own frame that sent it: the sample app's HTTP helper, with its line.
+                assertThat((String) event.get("callSite")).matches("io\\.tokenguard\\.sample\\.[\\w.$]+:\\d+");
+            }
             assertThat(line).doesNotContain("WRONG", "alice-pw", "sample-app-secret");
         }
         assertThat(run.stderr).doesNotContain("\"tokenguard\":\"violation\"");
@@ -254,6 +258,10 @@ class TelemetryIT extends AgainstEmulatedIdp {
         assertThat(number(jdkhttp, "upstream")).isEqualTo(2);
         assertThat(number(jdkhttp, "violations")).isEqualTo(10);
         assertThat(number(jdkhttp, "maxUpstreamPerMinute")).isEqualTo(2);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> sites = (List<Map<String, Object>>) endpoint(json, "eloqua").get("topCallSites");
+        assertThat(sites).as("every violation counted at a call site").isNotEmpty();
+        assertThat(sites.stream().mapToLong(site -> ((Number) site.get("violations")).longValue()).sum()).isEqualTo(10);
 
         SummaryRow row = run.summary("eloqua");
         assertThat(row.text("client")).isEqualTo("jdkhttp");

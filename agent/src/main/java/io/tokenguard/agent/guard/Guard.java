@@ -753,7 +753,7 @@ public final class Guard {
                                     long upstreamLastMinute) {
             Violation v = new Violation(rule.id(), client(), identity.userHash(), parsed.grantTag(), kind, action,
                     retryAfterNanos <= 0 ? -1 : LocalAnswers.retryAfterSeconds(retryAfterNanos), limit, httpClient(),
-                    upstreamLastMinute, identity.subjectHash());
+                    upstreamLastMinute, identity.subjectHash(), CallSites.here());
             l.onViolation(v);
             return v;
         }

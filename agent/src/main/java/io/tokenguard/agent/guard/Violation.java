@@ -24,6 +24,7 @@ public final class Violation {
     private final String httpClient;
     private final long upstreamLastMinute;
     private final String subjectHash;
+    private final String callSite;
 
     public Violation(String endpoint, String client, String userHash, String grant, String kind, String action,
                      long retryAfterSeconds, String limit) {
@@ -33,6 +34,13 @@ public final class Violation {
     public Violation(String endpoint, String client, String userHash, String grant, String kind, String action,
                      long retryAfterSeconds, String limit, String httpClient, long upstreamLastMinute,
                      String subjectHash) {
+        this(endpoint, client, userHash, grant, kind, action, retryAfterSeconds, limit, httpClient, upstreamLastMinute,
+                subjectHash, CallSites.UNKNOWN);
+    }
+
+    public Violation(String endpoint, String client, String userHash, String grant, String kind, String action,
+                     long retryAfterSeconds, String limit, String httpClient, long upstreamLastMinute,
+                     String subjectHash, String callSite) {
         this.endpoint = endpoint;
         this.client = client;
         this.userHash = userHash;
@@ -44,6 +52,12 @@ public final class Violation {
         this.httpClient = httpClient;
         this.upstreamLastMinute = upstreamLastMinute;
         this.subjectHash = subjectHash;
+        this.callSite = callSite;
+    }
+
+    /** Where in the app the request was made ({@link CallSites}): class.method:line, or "unknown". */
+    public String callSite() {
+        return callSite;
     }
 
     /** Short salted hash of whom the limit counts: the user, or the client with limit-per=client (metrics). */

@@ -98,6 +98,7 @@ final class EventLog {
             g.writeStringField("limit", v.limit());
             g.writeNumberField("retryAfterSeconds", v.retryAfterSeconds());
             g.writeNumberField("upstreamLastMinute", v.upstreamLastMinute());
+            g.writeStringField("callSite", v.callSite());
             g.writeEndObject();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write event", e);

@@ -49,6 +49,7 @@ public final class HtmlReport {
             h.append("</ul>\n");
         }
         table(h, rows);
+        callSites(h, report, rows);
         h.append("<h2>Per second</h2>\n");
         chart(h, timeline);
         h.append("</body>\n</html>\n");
@@ -73,6 +74,29 @@ public final class HtmlReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** Where in the app the violating requests were made, per endpoint: the code to fix first. */
+    private static void callSites(StringBuilder h, RunReport report, Map<String, long[]> rows) {
+        boolean any = false;
+        for (String endpoint : rows.keySet()) {
+            java.util.List<CallSiteTally.Site> sites = report.topCallSites(endpoint);
+            if (sites.isEmpty()) {
+                continue;
+            }
+            if (!any) {
+                h.append("<h2>Top call sites</h2>\n<table id=\"call-sites\">\n")
+                        .append("<tr><th>endpoint</th><th>call site (class.method:line)</th><th>violations</th></tr>\n");
+                any = true;
+            }
+            for (CallSiteTally.Site site : sites) {
+                h.append("<tr><td>").append(escape(endpoint)).append("</td><td style=\"text-align:left\">")
+                        .append(escape(site.callSite)).append("</td><td>").append(site.violations).append("</td></tr>\n");
+            }
+        }
+        if (any) {
+            h.append("</table>\n");
+        }
     }
 
     private static void chart(StringBuilder h, Timeline.Snapshot t) {

@@ -21,28 +21,37 @@ public final class RunReport {
     public static final String SCHEMA = "tokenguard.report/1";
     static final String KEY = "tokenguard.report.json";
     private static final JsonFactory JSON = JsonFactory.builder().build();
+    /** Call sites listed per endpoint: the ones to fix first. */
+    static final int TOP_CALL_SITES = 10;
 
     private final String mode;
     private final Map<String, long[]> rows;
     private final Map<String, ExitSummary.ClientRow> clientRows;
     private final List<String> reasons;
     private final Map<String, Long> agentErrors;
+    private final CallSiteTally callSites;
 
     private RunReport(String mode, Map<String, long[]> rows, Map<String, ExitSummary.ClientRow> clientRows,
-                      List<String> reasons, Map<String, Long> agentErrors) {
+                      List<String> reasons, Map<String, Long> agentErrors, CallSiteTally callSites) {
         this.mode = mode;
         this.rows = rows;
         this.clientRows = clientRows;
         this.reasons = reasons;
         this.agentErrors = agentErrors;
+        this.callSites = callSites;
+    }
+
+    /** The report of a run without call sites; registry is null when the telemetry never started. */
+    public static RunReport of(MeterRegistry registry, String mode) {
+        return of(registry, mode, new CallSiteTally());
     }
 
     /** The report of a run; registry is null when the telemetry never started. */
-    public static RunReport of(MeterRegistry registry, String mode) {
+    public static RunReport of(MeterRegistry registry, String mode, CallSiteTally callSites) {
         if (registry == null) {
             return new RunReport(mode, Collections.<String, long[]>emptyMap(),
                     Collections.<String, ExitSummary.ClientRow>emptyMap(), Collections.<String>emptyList(),
-                    Collections.<String, Long>emptyMap());
+                    Collections.<String, Long>emptyMap(), callSites);
         }
         Map<String, Long> byKind = new TreeMap<>();
         for (Counter c : registry.find("tokenguard.violations").counters()) {
@@ -58,7 +67,12 @@ public final class RunReport {
             reasons.add(e.getKey() + " x" + e.getValue());
         }
         return new RunReport(mode, ExitSummary.rows(registry), ExitSummary.clientRows(registry), reasons,
-                ExitSummary.agentErrors(registry));
+                ExitSummary.agentErrors(registry), callSites);
+    }
+
+    /** The endpoint's call sites with the most violations, most first. */
+    public List<CallSiteTally.Site> topCallSites(String endpoint) {
+        return callSites.top(endpoint, TOP_CALL_SITES);
     }
 
     public boolean failed() {
@@ -86,6 +100,14 @@ public final class RunReport {
                     peak = c.endpoint.equals(e.getKey()) ? Math.max(peak, c.peakPerMinute) : peak;
                 }
                 g.writeNumberField("maxUpstreamPerMinute", peak);
+                g.writeArrayFieldStart("topCallSites");
+                for (CallSiteTally.Site site : topCallSites(e.getKey())) {
+                    g.writeStartObject();
+                    g.writeStringField("callSite", site.callSite);
+                    g.writeNumberField("violations", site.violations);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
                 g.writeArrayFieldStart("clients");
                 for (ExitSummary.ClientRow c : clientRows.values()) {
                     if (c.endpoint.equals(e.getKey())) {

@@ -33,6 +33,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
     private final FleetMeters fleetMeters;
     private final List<AutoCloseable> exporters = new CopyOnWriteArrayList<>();
     private final Timeline timeline = new Timeline();
+    private final CallSiteTally callSites = new CallSiteTally();
     /** The per-second timeline is fed only for the HTML report, its one reader. */
     private final boolean timelineWanted;
     private final boolean jmxWanted;
@@ -49,7 +50,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.faults = new FaultReporter(registry);
         this.jmxWanted = false;
         this.timelineWanted = true;
-        this.verdict = new Verdict(summary, "enforce");
+        this.verdict = new Verdict(summary, callSites, "enforce");
     }
 
     private Telemetry(AgentSettings settings) {
@@ -62,7 +63,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
         this.jmxWanted = settings.metricsJmx();
         this.timelineWanted = settings.reportHtml() != null;
         String mode = settings.mode().tag();
-        this.verdict = new Verdict(summary, mode);
+        this.verdict = new Verdict(summary, callSites, mode);
         if (settings.prometheusPort() > 0) {
             add(Exporters.prometheus(registry, settings.prometheusHost(), settings.prometheusPort(), verdict));
         }
@@ -102,6 +103,11 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
     }
 
     /** Where meters are recorded: every exporter sees them. */
+    /** Violations per app call site, for the reports. */
+    public CallSiteTally callSites() {
+        return callSites;
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
@@ -137,6 +143,7 @@ public final class Telemetry implements GuardListener, FleetListener, AutoClosea
     @Override
     public void onViolation(Violation v) {
         meters.violation(v);
+        callSites.record(v);
         events.violation(v);
         if (timelineWanted) {
             timeline.onViolation(v);

@@ -14,15 +14,17 @@ public final class Verdict implements VerdictMBean {
     static final String OBJECT_NAME = Exporters.JMX_DOMAIN + ":type=Verdict";
 
     private final MeterRegistry summary;
+    private final CallSiteTally callSites;
     private final String mode;
 
-    Verdict(MeterRegistry summary, String mode) {
+    Verdict(MeterRegistry summary, CallSiteTally callSites, String mode) {
         this.summary = summary;
+        this.callSites = callSites;
         this.mode = mode;
     }
 
     private RunReport now() {
-        return RunReport.of(summary, mode);
+        return RunReport.of(summary, mode, callSites);
     }
 
     @Override
