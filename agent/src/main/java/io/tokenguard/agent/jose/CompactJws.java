@@ -208,7 +208,7 @@ final class CompactJws {
                             if (v != JsonToken.START_OBJECT) {
                                 return null;
                             }
-                            h.jwk = members(p);
+                            h.jwk = JwkPublicKeys.members(p);
                             h.hasJwk = true;
                             break;
                         case "x5c":
@@ -233,19 +233,6 @@ final class CompactJws {
                 throw new IOException("not a string");
             }
             return p.getText();
-        }
-
-        private static Map<String, String> members(JsonParser p) throws IOException {
-            Map<String, String> m = new TreeMap<>();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                if (p.nextToken() == JsonToken.VALUE_STRING) {
-                    m.put(name, p.getText());
-                } else {
-                    p.skipChildren();
-                }
-            }
-            return m;
         }
 
         /** Standard base64 DER certificates (RFC 7515 §4.1.6), or null when malformed. */

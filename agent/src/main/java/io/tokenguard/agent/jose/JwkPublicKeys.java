@@ -1,5 +1,8 @@
 package io.tokenguard.agent.jose;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -13,6 +16,7 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Public keys from JWK members (RFC 7517, 7518 §6, 8037): RSA, EC on the NIST curves, Ed25519 and Ed448. */
 final class JwkPublicKeys {
@@ -60,6 +64,23 @@ final class JwkPublicKeys {
             // A member missing or malformed, a curve or algorithm this JDK lacks (EdDSA before 15).
             return null;
         }
+    }
+
+    /**
+     * A JWK object's string members, the parser just inside its '{' and left on its '}': every JWK member a
+     * key is made of is a string; anything else is skipped.
+     */
+    static Map<String, String> members(JsonParser p) throws IOException {
+        Map<String, String> m = new TreeMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+                m.put(name, p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+        return m;
     }
 
     private static String curveName(String crv) {

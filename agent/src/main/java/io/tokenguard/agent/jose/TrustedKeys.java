@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -106,16 +104,7 @@ public final class TrustedKeys {
                     continue;
                 }
                 while (p.nextToken() == JsonToken.START_OBJECT) {
-                    Map<String, String> jwk = new TreeMap<>();
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String member = p.currentName();
-                        if (p.nextToken() == JsonToken.VALUE_STRING) {
-                            jwk.put(member, p.getText());
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    PublicKey key = JwkPublicKeys.of(jwk);
+                    PublicKey key = JwkPublicKeys.of(JwkPublicKeys.members(p));
                     if (key != null) {
                         keys.add(key);
                     }
