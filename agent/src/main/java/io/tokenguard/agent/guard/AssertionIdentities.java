@@ -77,6 +77,18 @@ final class AssertionIdentities {
         return "d\u0000" + value;
     }
 
+    /**
+     * The reading of a parameter value as {@link TokenRequest#readings} gives it (untyped), which a JSON
+     * body's readings hold under its typed spelling; null when it has none.
+     */
+    static String readingOf(java.util.Map<String, String> readings, String name, String untyped) {
+        if (readings == null) {
+            return null;
+        }
+        String reading = readings.get(parameterKey(name, untyped));
+        return reading != null ? reading : readings.get(parameterKey(name, TokenRequest.STRING + untyped));
+    }
+
     /** Whether this body parameter of this request may be read by its claims at all. */
     static boolean readable(String name, TokenRequest request) {
         if (ASSERTION.equals(name)) {
@@ -92,12 +104,14 @@ final class AssertionIdentities {
         return false;
     }
 
-    /** The identity text of an assertion parameter's value, or null to count its exact bytes. */
+    /** Whether the rule reads assertions and proofs at all ({@code assertion-identity} other than exact). */
+    static boolean reads(EndpointRule rule) {
+        return rule.assertionIdentity() != AssertionIdentity.EXACT;
+    }
+
+    /** The identity text of an assertion parameter's value, or null to count its exact bytes; rule {@link #reads}. */
     String ofAssertion(EndpointRule rule, String value) {
         AssertionIdentity how = rule.assertionIdentity();
-        if (how == AssertionIdentity.EXACT) {
-            return null;
-        }
         long now = nowSeconds();
         String key = hasher.newHash().field("assertion-reading").field(rule.id()).field(how.name()).chars(value)
                 .finish();
@@ -107,11 +121,8 @@ final class AssertionIdentities {
         return identityIfValid(r, now);
     }
 
-    /** The identity text of a DPoP proof for this request, or null to count its exact bytes. */
+    /** The identity text of a DPoP proof for this request, or null to count its exact bytes; rule {@link #reads}. */
     String ofDpopProof(EndpointRule rule, String proof, String method, URL url) {
-        if (rule.assertionIdentity() == AssertionIdentity.EXACT) {
-            return null;
-        }
         long now = nowSeconds();
         String endpoint = RequestIdentity.canonicalEndpoint(url);
         String key = hasher.newHash().field("dpop-reading").field(rule.id()).field(method).field(endpoint).chars(proof)

@@ -205,8 +205,7 @@ final class GrantSubjects {
     private static boolean oneTime(Set<String> assertions, java.util.Map<String, String> verified, String name) {
         for (String a : assertions) {
             if (verified != null && (name == null ? verified.containsKey(AssertionIdentities.proofKey(a))
-                    : verified.containsKey(AssertionIdentities.parameterKey(name, a))
-                    || verified.containsKey(AssertionIdentities.parameterKey(name, TokenRequest.STRING + a)))) {
+                    : AssertionIdentities.readingOf(verified, name, a) != null)) {
                 continue;
             }
             UnverifiedJwt jwt = UnverifiedJwt.read(a);

@@ -48,8 +48,9 @@ final class RequestIdentity {
     private final List<String> identityHeaders;
     private final boolean perClient;
     /**
-     * Verified readings of the request's assertions and DPoP proofs, by the value as sent (typed for a
-     * JSON body); null when it has none (every request but these).
+     * Verified readings of the request's assertions and DPoP proofs, under {@link AssertionIdentities#parameterKey}
+     * (the parameter's name and its value as sent, typed for a JSON body) or
+     * {@link AssertionIdentities#proofKey}; null when it has none (every request but these).
      */
     private final Map<String, String> jwtReadings;
     // Computed when first asked: a cache hit needs only the fingerprint; the rest is parsing and more HMACs.
@@ -140,6 +141,9 @@ final class RequestIdentity {
     /** The verified readings of the request's assertions and DPoP proofs, or null when none verifies. */
     private static Map<String, String> jwtReadings(AssertionIdentities assertions, EndpointRule rule,
                                                    TokenHttpRequest request, TokenRequest parsed) {
+        if (!AssertionIdentities.reads(rule)) {
+            return null;
+        }
         Map<String, String> readings = null;
         if (parsed.parsed()) {
             readings = readParameter(AssertionIdentities.ASSERTION, assertions, rule, parsed, readings);
@@ -278,11 +282,7 @@ final class RequestIdentity {
      * with a key that does not verify, is then not the signer's), else its bytes.
      */
     private void clientAssertion(StringBuilder b, String v) {
-        String name = AssertionIdentities.CLIENT_ASSERTION;
-        String reading = jwtReadings == null ? null : jwtReadings.get(AssertionIdentities.parameterKey(name, v));
-        if (reading == null && jwtReadings != null) {
-            reading = jwtReadings.get(AssertionIdentities.parameterKey(name, TokenRequest.STRING + v));
-        }
+        String reading = AssertionIdentities.readingOf(jwtReadings, AssertionIdentities.CLIENT_ASSERTION, v);
         if (reading != null) {
             b.append("client-assertion\u0000verified=").append(reading.length()).append(':').append(reading);
             return;
