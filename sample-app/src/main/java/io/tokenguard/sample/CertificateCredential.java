@@ -45,9 +45,9 @@ final class CertificateCredential {
         try {
             Map<String, String> json = JsonParser.parseFlatObject(Files.readString(file, StandardCharsets.UTF_8));
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                    pemBody(json.get("private_key"))));
+                    Jws.pemBody(json.get("private_key"))));
             X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(pemBody(json.get("certificate"))));
+                    .generateCertificate(new ByteArrayInputStream(Jws.pemBody(json.get("certificate"))));
             if (json.get("client_id") == null || json.get("token_uri") == null) {
                 throw new IllegalArgumentException("no client_id or token_uri");
             }
@@ -56,10 +56,6 @@ final class CertificateCredential {
             throw new IllegalArgumentException("cannot read certificate credential file " + file + " ("
                     + e.getClass().getSimpleName() + ")");
         }
-    }
-
-    private static byte[] pemBody(String pem) {
-        return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 
     /** A new client assertion for this request. */

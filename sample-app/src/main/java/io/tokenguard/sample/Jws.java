@@ -6,7 +6,10 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.util.Base64;
 
-/** Compact JWS signing for the app's assertions and proofs, with the JDK's own Signature. */
+/**
+ * Compact JWS signing for the app's assertions and proofs, with the JDK's own Signature, and the PEM
+ * keys and certificates they are signed with.
+ */
 final class Jws {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -19,6 +22,11 @@ final class Jws {
 
     static String es256(PrivateKey key, String header, String claims) {
         return sign("SHA256withECDSAinP1363Format", key, header, claims);
+    }
+
+    /** The DER bytes of a PEM block (its BEGIN and END lines and line breaks dropped). */
+    static byte[] pemBody(String pem) {
+        return Base64.getDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 
     static String b64(byte[] bytes) {

@@ -9,9 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,10 +40,7 @@ final class ServiceAccountKey {
             if (json.get("client_email") == null || json.get("token_uri") == null || pem == null) {
                 throw new IllegalArgumentException("not a service account key file: " + file);
             }
-            String base64 = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "")
-                    .replaceAll("\\s", "");
-            PrivateKey key = KeyFactory.getInstance("RSA")
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Jws.pemBody(pem)));
             return new ServiceAccountKey(json.get("client_email"), json.get("private_key_id"), json.get("token_uri"),
                     key);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
@@ -62,17 +57,7 @@ final class ServiceAccountKey {
         String claims = "{\"iss\":" + Json.quote(email) + ",\"scope\":" + Json.quote(SCOPE) + ",\"aud\":"
                 + Json.quote(tokenUri) + ",\"exp\":" + (iat + 3600) + ",\"iat\":" + iat + ",\"jti\":"
                 + Json.quote(UUID.randomUUID().toString()) + "}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String input = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(key);
-            s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + b64.encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign an assertion for " + email, e);
-        }
+        return Jws.rs256(key, header, claims);
     }
 
     @Override

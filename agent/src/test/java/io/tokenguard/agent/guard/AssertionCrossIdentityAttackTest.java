@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile review of verified assertion / DPoP identities: every test asserts the SAFE behaviour (a
- * request of another identity reaches the provider and never gets the cached token). Tests that found
- * a hole are kept, {@link Disabled} with "HOLE: ...".
+ * request of another identity reaches the provider and never gets the cached token). The holes it found
+ * are fixed, and their tests kept as regression tests.
  */
 class AssertionCrossIdentityAttackTest {
     private static final String OTHER_URL = "https://sts.example.com/token";

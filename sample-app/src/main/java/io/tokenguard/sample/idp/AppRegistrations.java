@@ -56,6 +56,7 @@ final class AppRegistrations {
         }
     }
 
+    /** A PEM block of this type (the provider's key files carry their keys and certificates so). */
     static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

@@ -43,8 +43,7 @@ final class ServiceAccounts {
         if (k == null) {
             return null;
         }
-        String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(k.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        String pem = AppRegistrations.pem("PRIVATE KEY", k.getPrivate().getEncoded());
         return "{\"type\":\"service_account\",\"project_id\":\"sample-project\",\"private_key_id\":"
                 + Json.quote(keyId(email)) + ",\"private_key\":" + Json.quote(pem) + ",\"client_email\":"
                 + Json.quote(email) + ",\"client_id\":\"1000" + Math.abs(email.hashCode()) + "\",\"token_uri\":"
